@@ -1,0 +1,184 @@
+"""wsdoc's mitmproxy addon: record every completed exchange, redacted, into the store.
+
+    mitmdump -s addons/recorder.py --mode reverse:http://127.0.0.1:8090 \
+        --set wsdoc_store=wsdoc.sqlite
+
+Hooks stay thin: on the event loop we only snapshot the flow and queue it; decoding,
+redaction and the SQLite write happen on the store's writer thread. With the default
+`wsdoc_durability=sync` the response is released to the client only once its record is
+committed, so a response the client saw survives `kill -9` of the proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from mitmproxy import exceptions, flowfilter, http
+from mitmproxy.addonmanager import Loader
+
+from docgen.capture import FlowSnapshot, snapshot, to_exchange
+from docgen.errors import WsdocError
+from docgen.record import Exchange
+from docgen.redact import RedactionError, Redactor
+from docgen.writer import StoreWriter
+
+log = logging.getLogger(__name__)
+
+DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
+COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
+RECORDED_MARK = "wsdoc_recorded"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.writer: StoreWriter | None = None
+        self.matcher: flowfilter.TFilter | None = None
+        self.redactor = Redactor()
+        self.max_body = 0
+        self.durability = "sync"
+        self.recorded = 0
+        self.skipped = 0
+        self.redaction_failures = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def load(self, loader: Loader) -> None:
+        loader.add_option("wsdoc_store", str, "wsdoc.sqlite", "SQLite capture store to write.")
+        loader.add_option(
+            "wsdoc_filter", str, "",
+            "Record only flows matching this mitmproxy filter expression (default: all).",
+        )
+        loader.add_option(
+            "wsdoc_max_body", int, 10 * 1024 * 1024,
+            "Largest decoded body kept, in bytes; larger bodies keep type and size only.",
+        )
+        loader.add_option(
+            "wsdoc_durability", str, "sync",
+            "sync: release a response once its record is committed; fsync: the same with "
+            "fsync on commit; async: release at once (a crash may lose the last records).",
+            choices=list(DURABILITY),
+        )
+        loader.add_option(
+            "wsdoc_redact", Sequence[str], [],
+            "Extra redaction rules: a field/header/parameter name, or re:REGEX.",
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        from mitmproxy import ctx
+
+        options = ctx.options
+        if "wsdoc_filter" in updated:
+            self.matcher = parse_filter(options.wsdoc_filter)
+        if "wsdoc_max_body" in updated:
+            if options.wsdoc_max_body < 0:
+                raise exceptions.OptionsError("wsdoc_max_body must be >= 0")
+            self.max_body = options.wsdoc_max_body
+        if "wsdoc_redact" in updated:
+            self.redactor = make_redactor(options.wsdoc_redact)
+        if updated & {"wsdoc_store", "wsdoc_durability"}:
+            self.durability = options.wsdoc_durability
+            self._open(options.wsdoc_store)
+
+    def _open(self, path: str) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        try:
+            self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability])
+        except WsdocError as exc:
+            raise exceptions.OptionsError(str(exc)) from exc
+
+    def running(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        if self.writer:
+            log.info(f"wsdoc: recording into {self.writer.path} ({self.durability} durability)")
+
+    async def response(self, flow: http.HTTPFlow) -> None:
+        await self._record(flow)
+
+    async def error(self, flow: http.HTTPFlow) -> None:
+        await self._record(flow)
+
+    async def _record(self, flow: http.HTTPFlow) -> None:
+        if self.writer is None or flow.metadata.get(RECORDED_MARK):
+            return
+        flow.metadata[RECORDED_MARK] = True
+        if self.matcher is not None and not self.matcher(flow):
+            self.skipped += 1
+            return
+        try:
+            snap = snapshot(flow)
+        except Exception as exc:  # a malformed flow must never break the traffic
+            self._warn(f"wsdoc: could not read flow {flow.id}: {exc}")
+            return
+        if self.durability == "async":
+            self.writer.submit(snap)
+            return
+        loop = asyncio.get_running_loop()
+        committed: asyncio.Future[bool] = loop.create_future()
+
+        def done(ok: bool) -> None:
+            loop.call_soon_threadsafe(_resolve, committed, ok)
+
+        self.writer.submit(snap, done)
+        try:
+            await asyncio.wait_for(asyncio.shield(committed), COMMIT_WAIT_S)
+        except TimeoutError:
+            self._warn(f"wsdoc: store is slow; released {flow.request.path[:80]} before commit")
+
+    def _prepare(self, snap: FlowSnapshot) -> Exchange | None:
+        """Runs on the writer thread: decode, redact; None means "store nothing"."""
+        exchange = to_exchange(snap, self.max_body)
+        for warning in snap.warnings:
+            self._warn(f"wsdoc: {snap.method} {snap.path[:80]}: {warning} (recorded as is)")
+        try:
+            redacted = self.redactor.redact(exchange)
+        except RedactionError as exc:
+            self.redaction_failures += 1
+            if self.redaction_failures == 1:
+                self._warn(f"wsdoc: redaction failed, flow not stored ({exc}); "
+                           "further failures are only counted")
+            return None
+        self.recorded += 1
+        return redacted
+
+    def _warn(self, message: str) -> None:
+        # Log on the event loop's thread: mitmproxy's log handlers are not thread-safe.
+        if self.loop is not None and self.loop.is_running():
+            self.loop.call_soon_threadsafe(log.warning, message)
+        else:
+            log.warning(message)
+
+    def summary(self) -> str:
+        return (f"recorded {self.recorded}, skipped {self.skipped}, "
+                f"redaction failures {self.redaction_failures}")
+
+    def done(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        log.info(f"wsdoc: {self.summary()}")
+
+
+def _resolve(future: asyncio.Future[bool], ok: bool) -> None:
+    if not future.done():
+        future.set_result(ok)
+
+
+def parse_filter(spec: str) -> flowfilter.TFilter | None:
+    if not spec:
+        return None
+    try:
+        return flowfilter.parse(spec)
+    except ValueError as exc:
+        raise exceptions.OptionsError(f"invalid wsdoc_filter {spec!r}: {exc}") from exc
+
+
+def make_redactor(rules: Sequence[str]) -> Redactor:
+    try:
+        return Redactor(rules)
+    except Exception as exc:  # re.error and friends
+        raise exceptions.OptionsError(f"invalid wsdoc_redact rule: {exc}") from exc
+
+
+addons = [Recorder()]

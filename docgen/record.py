@@ -1,0 +1,75 @@
+"""The capture record: one redacted HTTP exchange, as stored and as read back.
+
+Everything downstream (inference, OpenAPI, site, drift) reads these records and nothing
+else, so this module is the contract between the recorder and the rest of wsdoc.
+Bodies are raw bytes (already decoded from any Content-Encoding when the recorder could
+decode them); headers and query strings keep order and repeats.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+Pairs = list[tuple[str, str]]
+
+
+@dataclass
+class Body:
+    """A message body as recorded."""
+
+    content: bytes | None = None  # None: not kept (too large, undecodable, or absent)
+    content_type: str = ""  # media type without parameters, lower case ("" if none)
+    # The Content-Encoding it travelled with ("" for identity). `content` is decoded
+    # unless decoding failed, in which case it holds the bytes as they travelled.
+    encoding: str = ""
+    size: int = 0  # size of the decoded body (or of the raw body when it could not be decoded)
+    truncated: bool = False  # True when content was dropped because size > the kept limit
+
+    def json(self) -> Any:
+        """Parsed JSON, or raise ValueError when the body is not JSON."""
+        if self.content is None:
+            raise ValueError("body not kept")
+        return json.loads(self.content)
+
+
+@dataclass
+class Exchange:
+    """One request and (when one came) its response."""
+
+    method: str
+    scheme: str
+    host: str
+    port: int
+    path: str  # the path exactly as sent (not percent-decoded), without the query string
+    query: Pairs = field(default_factory=list)
+    http_version: str = "HTTP/1.1"
+    request_headers: Pairs = field(default_factory=list)
+    request_body: Body = field(default_factory=Body)
+    status: int | None = None
+    reason: str = ""
+    response_headers: Pairs = field(default_factory=list)
+    response_body: Body = field(default_factory=Body)
+    started: float = 0.0  # epoch seconds when the request started
+    duration_ms: float | None = None  # request start to response end
+    client: str = ""  # "ip:port" of the client
+    error: str | None = None  # mitmproxy's error message, if the exchange failed
+    flow_id: str = ""
+    id: int | None = None  # assigned by the store
+
+    def header(self, name: str, response: bool = False) -> str | None:
+        """First value of a header, case-insensitively."""
+        wanted = name.lower()
+        for key, value in self.response_headers if response else self.request_headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def url(self) -> str:
+        default = (self.scheme == "http" and self.port == 80) or (
+            self.scheme == "https" and self.port == 443
+        )
+        host = self.host if default else f"{self.host}:{self.port}"
+        return f"{self.scheme}://{host}{self.path}"
