@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
 COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
 RECORDED_MARK = "wsdoc_recorded"
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
 
 class Recorder:
@@ -36,7 +37,7 @@ class Recorder:
         self.writer: StoreWriter | None = None
         self.matcher: flowfilter.TFilter | None = None
         self.redactor = Redactor()
-        self.max_body = 0
+        self.max_body = DEFAULT_MAX_BODY
         self.durability = "sync"
         self.recorded = 0
         self.skipped = 0
@@ -50,7 +51,7 @@ class Recorder:
             "Record only flows matching this mitmproxy filter expression (default: all).",
         )
         loader.add_option(
-            "wsdoc_max_body", int, 10 * 1024 * 1024,
+            "wsdoc_max_body", int, DEFAULT_MAX_BODY,
             "Largest decoded body kept, in bytes; larger bodies keep type and size only.",
         )
         loader.add_option(
@@ -77,6 +78,9 @@ class Recorder:
         if "wsdoc_redact" in updated:
             self.redactor = make_redactor(options.wsdoc_redact)
         if updated & {"wsdoc_store", "wsdoc_durability"}:
+            if options.wsdoc_durability not in DURABILITY:
+                raise exceptions.OptionsError(
+                    f"wsdoc_durability must be one of {', '.join(DURABILITY)}")
             self.durability = options.wsdoc_durability
             self._open(options.wsdoc_store)
 
@@ -86,7 +90,7 @@ class Recorder:
         try:
             self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability])
         except WsdocError as exc:
-            raise exceptions.OptionsError(str(exc)) from exc
+            raise exceptions.OptionsError(str(exc)) from None
 
     def running(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -171,14 +175,14 @@ def parse_filter(spec: str) -> flowfilter.TFilter | None:
     try:
         return flowfilter.parse(spec)
     except ValueError as exc:
-        raise exceptions.OptionsError(f"invalid wsdoc_filter {spec!r}: {exc}") from exc
+        raise exceptions.OptionsError(f"invalid wsdoc_filter {spec!r}: {exc}") from None
 
 
 def make_redactor(rules: Sequence[str]) -> Redactor:
     try:
         return Redactor(rules)
     except Exception as exc:  # re.error and friends
-        raise exceptions.OptionsError(f"invalid wsdoc_redact rule: {exc}") from exc
+        raise exceptions.OptionsError(f"invalid wsdoc_redact rule: {exc}") from None
 
 
 addons = [Recorder()]

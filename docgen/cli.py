@@ -8,6 +8,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -17,18 +18,26 @@ DEFAULT_STORE = "wsdoc.sqlite"
 
 
 class WsdocGroup(click.Group):
-    """A click group that converts WsdocError into a clear one-line message."""
+    """A click group whose every error is one line on stderr and a non-zero exit."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
         try:
-            return super().invoke(ctx)
+            result = super().main(*args, **kwargs)
+        except click.ClickException as exc:  # usage errors included: no usage banner
+            fail(exc.format_message().replace("\n", " "), exc.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
         except WsdocError as exc:
-            click.echo(f"wsdoc: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            fail(str(exc), exc.exit_code)
         except OSError as exc:
-            click.echo(f"wsdoc: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-                       err=True)
-            sys.exit(2)
+            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 2)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"wsdoc: error: {message}", err=True)
+    sys.exit(code)
 
 
 @click.group(cls=WsdocGroup, context_settings={"help_option_names": ["-h", "--help"]})

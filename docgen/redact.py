@@ -102,7 +102,7 @@ class Redactor:
         if lower in ("authorization", "proxy-authorization"):
             return redact_authorization(value)
         if lower == "cookie":
-            return "; ".join(_mask_cookie(part) for part in value.split(";"))
+            return ";".join(_mask_cookie(part) for part in value.split(";"))
         if lower == "set-cookie":
             first, sep, attributes = value.partition(";")
             return _mask_cookie(first) + sep + attributes
@@ -142,7 +142,7 @@ class Redactor:
                           ensure_ascii=False).encode()
 
     def json_value(self, document: Any) -> tuple[Any, bool]:
-        """Walk iteratively (no recursion limit); return the redacted copy and whether it changed."""
+        """Walk iteratively (no recursion limit): the redacted copy, and whether it changed."""
         root: list[Any] = [document]
         changed = False
         stack: list[tuple[Any, Any, bool]] = [(root, 0, False)]

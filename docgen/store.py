@@ -66,7 +66,9 @@ COLUMNS = (
 INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 26)})"
 
 
-def connect(path: str | Path, readonly: bool = False, synchronous: str = "NORMAL") -> sqlite3.Connection:
+def connect(
+    path: str | Path, readonly: bool = False, synchronous: str = "NORMAL"
+) -> sqlite3.Connection:
     """Open (and, unless read-only, create and migrate) a store; WsdocError if unusable."""
     target = Path(path)
     try:

@@ -1,0 +1,35 @@
+# wsdoc: `make demo` records a real curl session against the simulator and builds the site;
+# `make test` sets up and runs the whole test suite. Both create .venv from python3.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.wsdoc-installed
+
+.PHONY: demo test bench lint chromium clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/wsdoc demo
+
+# Browser tests need Debian's chromium; install it when missing (as root, or via sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+test: $(STAMP) chromium
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check addons docgen gwssim tests bench
+	$(VENV)/bin/mypy addons docgen gwssim
+
+clean:
+	rm -rf $(VENV) site/public test-artifacts bench/results

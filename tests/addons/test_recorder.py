@@ -1,0 +1,87 @@
+"""The addon in-process, with mitmproxy's own test helpers (taddons / tflow)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from mitmproxy import exceptions
+from mitmproxy.test import taddons, tflow
+
+from addons.recorder import Recorder
+from docgen.store import Store
+
+
+def run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+def test_records_response_and_error_flows(tmp_path: Path) -> None:
+    async def scenario() -> Recorder:
+        recorder = Recorder()
+        with taddons.context(recorder) as tctx:
+            tctx.configure(recorder, wsdoc_store=str(tmp_path / "a.sqlite"))
+            recorder.running()
+            await recorder.response(tflow.tflow(resp=True))
+            await recorder.error(tflow.tflow(err=True))
+            flow = tflow.tflow(resp=True)
+            await recorder.response(flow)
+            await recorder.error(flow)  # the same flow is never recorded twice
+            recorder.done()
+        return recorder
+
+    recorder = run(scenario())
+    assert recorder.recorded == 3
+    with Store(tmp_path / "a.sqlite") as store:
+        records = list(store.exchanges())
+    assert [r.error is not None for r in records] == [False, True, False]
+    assert records[0].status == 200 and records[0].response_body.content == b"message"
+
+
+def test_filter_skips_and_counts(tmp_path: Path) -> None:
+    async def scenario() -> Recorder:
+        recorder = Recorder()
+        with taddons.context(recorder) as tctx:
+            tctx.configure(recorder, wsdoc_store=str(tmp_path / "f.sqlite"),
+                           wsdoc_filter="~m POST")
+            await recorder.response(tflow.tflow(resp=True))  # a GET
+            recorder.done()
+        return recorder
+
+    recorder = run(scenario())
+    assert (recorder.recorded, recorder.skipped) == (0, 1)
+
+
+@pytest.mark.parametrize("option,value", [
+    ("wsdoc_filter", "~q ~~("),
+    ("wsdoc_max_body", -1),
+    ("wsdoc_redact", ["re:(unclosed"]),
+    ("wsdoc_store", "/proc/nowhere/x.sqlite"),
+    ("wsdoc_durability", "sometimes"),
+])
+def test_bad_options_raise_options_error(tmp_path: Path, option: str, value: object) -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        with taddons.context(recorder) as tctx:
+            tctx.configure(recorder, wsdoc_store=str(tmp_path / "o.sqlite"))
+            with pytest.raises(exceptions.OptionsError):
+                tctx.configure(recorder, **{option: value})
+            recorder.done()
+
+    run(scenario())
+
+
+def test_async_durability_still_records_everything(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        with taddons.context(recorder) as tctx:
+            tctx.configure(recorder, wsdoc_store=str(tmp_path / "y.sqlite"),
+                           wsdoc_durability="async")
+            for _ in range(20):
+                await recorder.response(tflow.tflow(resp=True))
+            recorder.done()  # flushes the queue
+
+    run(scenario())
+    with Store(tmp_path / "y.sqlite") as store:
+        assert store.count() == 20
