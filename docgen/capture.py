@@ -87,31 +87,35 @@ def _header(headers: Pairs, name: str) -> str:
     return ""
 
 
-def _decoder(encoding: str) -> Callable[[bytes], bytes] | None:
-    """A streaming decompress step for one Content-Encoding token, or None if unknown."""
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress
-    if encoding == "deflate":
-        return zlib.decompressobj().decompress  # zlib-wrapped; raw deflate handled below
+def _decoder(encoding: str) -> tuple[Callable[[bytes], bytes], Callable[[], bool]] | None:
+    """A streaming decompress step and an "input was complete" check, or None if unknown."""
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+        inflater = zlib.decompressobj(wbits)
+        return inflater.decompress, lambda: inflater.eof
     if encoding == "br":
         import brotli
 
-        return brotli.Decompressor().process
+        unbrotli = brotli.Decompressor()
+        return unbrotli.process, unbrotli.is_finished
     if encoding == "zstd":
         import zstandard
 
-        return zstandard.ZstdDecompressor().decompressobj().decompress
+        unzstd = zstandard.ZstdDecompressor().decompressobj()
+        return unzstd.decompress, lambda: bool(unzstd.eof)
     return None
 
 
 def decode_bounded(data: bytes, encoding: str, limit: int) -> bytes:
     """Undo one Content-Encoding, never producing more than `limit` bytes.
 
-    Raises BodyTooLarge past the limit and ValueError when the data does not decode.
+    Raises BodyTooLarge past the limit and ValueError when the data does not decode
+    (including a stream cut short, which decompressors otherwise accept silently).
     """
-    step = _decoder(encoding)
-    if step is None:
+    decoder = _decoder(encoding)
+    if decoder is None:
         raise ValueError(f"unknown Content-Encoding {encoding!r}")
+    step, complete = decoder
     out = bytearray()
     try:
         for offset in range(0, len(data), CHUNK):
@@ -124,6 +128,8 @@ def decode_bounded(data: bytes, encoding: str, limit: int) -> bytes:
         if encoding == "deflate":
             return decode_bounded_raw_deflate(data, limit)
         raise ValueError(f"{encoding} body does not decode: {exc}") from exc
+    if data and not complete():
+        raise ValueError(f"{encoding} body is truncated ({len(data)} bytes)")
     return bytes(out)
 
 

@@ -31,12 +31,16 @@ SECRET_WORDS = (
 # Headers whose value names another header rather than carrying a secret (Web Services'
 # `X-CSRF-HEADER: X-CSRF-TOKEN`); keeping them keeps the docs true.
 NOT_SECRET_HEADERS = frozenset({"x-csrf-header"})
-JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-USERINFO_RE = re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@\"'<>]*:)(?P<pw>[^/\s@\"'<>]+)@")
+# Every pattern starts with a literal and bounds its repeats, so scanning a 10 MB body
+# stays linear (a leading `[\w]*` would backtrack quadratically on long runs).
+# JWT candidates: a run of base64url-and-dot characters starting with `eyJ` (a JSON
+# header); non-overlapping, so linear. `_mask_jwt` decides on the dot-separated parts.
+JWT_CANDIDATE_RE = re.compile(r"eyJ[A-Za-z0-9_.-]*")
+USERINFO_RE = re.compile(r"(?P<pre>://[^/\s:@\"'<>]{0,256}:)(?P<pw>[^/\s@\"'<>]{1,1024})@")
 # For bodies that are not JSON: `password=...`, `"token": "..."`, `secret: ...`.
 TEXT_SECRET_RE = re.compile(
-    rb"(?i)(?P<key>[\w.-]*(?:password|passwd|secret|token|api[-_]?key|session|csrf)[\w.-]*"
-    rb"[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\"'&\s,;<>}\]]+)"
+    rb"(?i)(?P<key>(?:password|passwd|secret|token|api[-_]?key|session|csrf)[\w.-]{0,64}"
+    rb"[\"']?[ \t]{0,16}[:=][ \t]{0,16}[\"']?)(?P<value>[^\"'&\s,;<>}\]]+)"
 )
 
 
@@ -84,7 +88,7 @@ class Redactor:
     # -- strings ----------------------------------------------------------------------
     def text(self, value: str) -> str:
         """Mask secrets recognisable by shape inside any free text."""
-        value = JWT_RE.sub(MASK, value)
+        value = JWT_CANDIDATE_RE.sub(_mask_jwt, value)
         value = USERINFO_RE.sub(lambda m: f"{m['pre']}{MASK}@", value)
         for pattern in self.extra_patterns:
             value = pattern.sub(MASK, value)
@@ -174,6 +178,16 @@ class Redactor:
         masked = TEXT_SECRET_RE.sub(lambda m: m["key"] + MASK.encode(), content)
         text = masked.decode("latin-1")  # latin-1 maps bytes 1:1, so this is lossless
         return self.text(text).encode("latin-1")
+
+
+def _mask_jwt(match: re.Match[str]) -> str:
+    """A header part and a payload part, both base64url JSON (`eyJ`): a JWT/JWS."""
+    parts = match.group(0).split(".")
+    for first, second in zip(parts, parts[1:], strict=False):
+        both_json = first.startswith("eyJ") and second.startswith("eyJ")
+        if both_json and min(len(first), len(second)) > 6:
+            return MASK
+    return match.group(0)
 
 
 def _mask_cookie(part: str) -> str:

@@ -7,6 +7,7 @@ byte for byte. Routes map a path (without query) to (status, headers, body).
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import socketserver
 import threading
@@ -14,6 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 Route = tuple[int, list[tuple[str, str]], bytes]
+ECHO = "/__echo"  # answers with a digest of the request target and body
+
+
+def echo(target: str, body: bytes) -> Route:
+    digest = hashlib.sha256(target.encode("latin-1") + b"\n" + body).hexdigest()
+    return 200, [("Content-Type", "text/plain")], digest.encode()
 
 
 def _read_request(sock: socket.socket) -> tuple[str, bytes] | None:
@@ -37,7 +44,8 @@ def _read_request(sock: socket.socket) -> tuple[str, bytes] | None:
         if not chunk:
             break
         body += chunk
-    target = lines[0].split(" ")[1] if len(lines[0].split(" ")) > 1 else "/"
+    words = lines[0].split(" ")
+    target = words[1] if len(words) > 1 else "/"
     return target, body
 
 
@@ -52,9 +60,12 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
                 request = _read_request(sock)
                 if request is None:
                     return
-                target, _ = request
-                status, headers, body = routes.get(
-                    target.partition("?")[0], (404, [("Content-Type", "text/plain")], b"nope"))
+                target, request_body = request
+                if target.startswith(ECHO):
+                    status, headers, body = echo(target, request_body)
+                else:
+                    status, headers, body = routes.get(
+                        target.partition("?")[0], (404, [("Content-Type", "text/plain")], b"no"))
                 head = f"HTTP/1.1 {status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
                 framed = ("content-length", "transfer-encoding")
                 if not any(k.lower() in framed for k, _ in headers):
