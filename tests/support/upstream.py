@@ -57,7 +57,10 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
         def handle(self) -> None:
             sock: socket.socket = self.request
             for _ in range(1000):  # keep-alive, bounded
-                request = _read_request(sock)
+                try:
+                    request = _read_request(sock)
+                except OSError:  # the client (or a killed proxy) went away
+                    return
                 if request is None:
                     return
                 target, request_body = request
