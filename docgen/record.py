@@ -56,6 +56,10 @@ class Exchange:
     client: str = ""  # "ip:port" of the client
     error: str | None = None  # mitmproxy's error message, if the exchange failed
     flow_id: str = ""
+    # Which client session this belongs to, without the secret: a keyed hash of the
+    # session cookie (or of the Basic user name when there is no cookie), so requests
+    # and notifications of one session can be correlated. "" when unknown.
+    session: str = ""
     id: int | None = None  # assigned by the store
 
     def header(self, name: str, response: bool = False) -> str | None:

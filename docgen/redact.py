@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -59,6 +62,9 @@ class Redactor:
     def __init__(self, extra_rules: Sequence[str] = ()) -> None:
         self.extra_names = tuple(normalise(r) for r in extra_rules if not r.startswith("re:"))
         self.extra_patterns = tuple(re.compile(r[3:]) for r in extra_rules if r.startswith("re:"))
+        # Session tags are keyed hashes; the key lives only in memory for this run, so
+        # the stored tag can't be checked against a guessed cookie value.
+        self.session_key = os.urandom(32)
 
     def is_secret_name(self, name: str) -> bool:
         key = normalise(name)
@@ -72,6 +78,7 @@ class Redactor:
         try:
             return replace(
                 ex,
+                session=ex.session or self.session_tag(ex),
                 path=self.text(ex.path),
                 query=self.pairs(ex.query),
                 request_headers=self.headers(ex.request_headers),
@@ -84,6 +91,17 @@ class Redactor:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure means "store nothing"
             raise RedactionError(f"{type(exc).__name__}: {exc}") from exc
+
+    def session_tag(self, ex: Exchange) -> str:
+        """A keyed hash of the session cookie (sent, else set), else of the Basic user."""
+        secret = _session_cookie(ex.request_headers, "cookie") or _session_cookie(
+            ex.response_headers, "set-cookie")
+        if not secret:
+            user = _basic_user(ex.header("Authorization") or "")
+            secret = f"user:{user}" if user else ""
+        if not secret:
+            return ""
+        return hmac.new(self.session_key, secret.encode(), hashlib.sha256).hexdigest()[:16]
 
     # -- strings ----------------------------------------------------------------------
     def text(self, value: str) -> str:
@@ -188,6 +206,28 @@ def _mask_jwt(match: re.Match[str]) -> str:
         if both_json and min(len(first), len(second)) > 6:
             return MASK
     return match.group(0)
+
+
+def _session_cookie(headers: Pairs, header: str) -> str:
+    for name, value in headers:
+        if name.lower() != header:
+            continue
+        parts = value.split(";") if header == "cookie" else value.split(";")[:1]
+        for part in parts:
+            key, sep, cookie = part.strip().partition("=")
+            if sep and cookie and "session" in normalise(key):
+                return f"{key}={cookie}"
+    return ""
+
+
+def _basic_user(value: str) -> str:
+    scheme, _, credentials = value.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        return base64.b64decode(credentials.strip(), validate=True).decode().partition(":")[0]
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
 
 
 def _mask_cookie(part: str) -> str:

@@ -54,6 +54,10 @@ MIGRATIONS: list[str] = [
         detail TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE exchanges ADD COLUMN session TEXT NOT NULL DEFAULT '';
+    CREATE INDEX exchanges_session ON exchanges (session, started);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -61,9 +65,9 @@ COLUMNS = (
     "flow_id, started, duration_ms, client, method, scheme, host, port, path, query, "
     "http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated, "
     "status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size, "
-    "resp_truncated, error"
+    "resp_truncated, error, session"
 )
-INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 26)})"
+INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 27)})"
 
 
 def connect(
@@ -123,7 +127,7 @@ def to_row(ex: Exchange) -> tuple[Any, ...]:
         req.content, req.content_type, req.encoding, req.size, int(req.truncated),
         ex.status, ex.reason, json.dumps(ex.response_headers),
         resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
-        ex.error,
+        ex.error, ex.session,
     )
 
 
@@ -131,7 +135,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
     (ident, flow_id, started, duration_ms, client, method, scheme, host, port, path, query,
      http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated,
      status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size,
-     resp_truncated, error) = tuple(row)
+     resp_truncated, error, session) = tuple(row)
     return Exchange(
         id=ident, flow_id=flow_id, started=started, duration_ms=duration_ms, client=client,
         method=method, scheme=scheme, host=host, port=port, path=path, query=_pairs(query),
@@ -139,7 +143,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
         request_body=Body(req_body, req_type, req_encoding, req_size, bool(req_truncated)),
         status=status, reason=reason, response_headers=_pairs(response_headers),
         response_body=Body(resp_body, resp_type, resp_encoding, resp_size, bool(resp_truncated)),
-        error=error,
+        error=error, session=session,
     )
 
 

@@ -98,3 +98,15 @@ def test_form_bodies_and_extra_rules() -> None:
     redactor = Redactor(["pass_code", r"re:ref-\d+"])
     out = redactor.redact(exchange(request_body=body)).request_body.content or b""
     assert out == f"username=ksippo&pass_code={MASK}&memo={MASK}".encode()
+
+
+def test_session_tag_correlates_without_keeping_the_cookie() -> None:
+    redactor = Redactor()
+    first = redactor.redact(exchange(response_headers=[("Set-Cookie", "JSESSIONID=s1; Path=/")]))
+    later = redactor.redact(exchange(request_headers=[("Cookie", "theme=x; JSESSIONID=s1")]))
+    other = redactor.redact(exchange(request_headers=[("Cookie", "JSESSIONID=s2")]))
+    by_user = redactor.redact(exchange(request_headers=[("Authorization", basic("ksippo", ""))]))
+    assert first.session == later.session != other.session
+    assert by_user.session and by_user.session != first.session
+    assert "s1" not in first.session and len(first.session) == 16
+    assert Redactor().redact(exchange()).session == ""
