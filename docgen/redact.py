@@ -25,7 +25,9 @@ from urllib.parse import parse_qsl, urlencode
 
 from docgen.record import Body, Exchange, Pairs
 
-MASK = "REDACTED"
+# Brackets mark it as a placeholder for secret scanners (detect-secrets ignores it)
+# and for readers; it is never a plausible real value.
+MASK = "[REDACTED]"
 SECRET_WORDS = (
     "password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "accesskey",
     "privatekey", "session", "csrf", "xsrf", "authorization", "credential", "cookie",

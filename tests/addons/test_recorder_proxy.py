@@ -107,7 +107,7 @@ def test_canaries_never_reach_the_store_file(tmp_path: Path) -> None:
     with Store(store) as reader:
         [ex] = list(reader.exchanges())
     assert ex.header("Authorization", response=False) is not None
-    assert json.loads(ex.request_body.content or b"")["credentials"][0]["password"] == "REDACTED"
+    assert json.loads(ex.request_body.content or b"")["credentials"][0]["password"] == "[REDACTED]"
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
