@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Sequence
 
 from mitmproxy import exceptions, flowfilter, http
@@ -30,6 +31,7 @@ DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
 COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+SWITCH_INTERVAL_S = 0.0005
 
 
 class Recorder:
@@ -94,6 +96,9 @@ class Recorder:
 
     def running(self) -> None:
         self.loop = asyncio.get_running_loop()
+        # The writer thread needs the GIL briefly per batch while the event loop is busy;
+        # at the default 5 ms switch interval each held response would wait for it.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         if self.writer:
             log.info(f"wsdoc: recording into {self.writer.path} ({self.durability} durability)")
 

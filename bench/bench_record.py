@@ -18,9 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.gwssim_proc import run_gwssim  # noqa: E402
-
 from bench.load import run_load  # noqa: E402
+from tests.support.gwssim_proc import run_gwssim  # noqa: E402
 from tests.support.proxy_proc import run_proxy  # noqa: E402
 
 PATHS = ["/api/v2/diagnostics/version", "/api/v2/me", "/api/v2/me/devices?fields=*",
