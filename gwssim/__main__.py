@@ -1,0 +1,5 @@
+"""`python -m gwssim --port 8090 ...`"""
+
+from gwssim.cli import main
+
+main()
