@@ -21,6 +21,7 @@ from mitmproxy.addonmanager import Loader
 
 from docgen.capture import FlowSnapshot, snapshot, to_exchange
 from docgen.errors import WsdocError
+from docgen.livecheck import LiveChecker
 from docgen.record import Exchange
 from docgen.redact import RedactionError, Redactor
 from docgen.writer import StoreWriter
@@ -45,6 +46,8 @@ class Recorder:
         self.skipped = 0
         self.redaction_failures = 0
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.checker: LiveChecker | None = None
+        self.violations_logged: set[str] = set()
 
     def load(self, loader: Loader) -> None:
         loader.add_option("wsdoc_store", str, "wsdoc.sqlite", "SQLite capture store to write.")
@@ -63,6 +66,11 @@ class Recorder:
             choices=list(DURABILITY),
         )
         loader.add_option(
+            "wsdoc_contract", str, "",
+            "OpenAPI contract (e.g. from `wsdoc openapi`) to check each flow against, off "
+            "the event loop; violations are logged and stored beside the record.",
+        )
+        loader.add_option(
             "wsdoc_redact", Sequence[str], [],
             "Extra redaction rules: a field/header/parameter name, or re:REGEX.",
         )
@@ -79,6 +87,10 @@ class Recorder:
             self.max_body = options.wsdoc_max_body
         if "wsdoc_redact" in updated:
             self.redactor = make_redactor(options.wsdoc_redact)
+        if "wsdoc_contract" in updated:
+            self.checker = load_checker(options.wsdoc_contract)
+            if self.writer is not None:
+                self.writer.annotate = self._check if self.checker else None
         if updated & {"wsdoc_store", "wsdoc_durability"}:
             if options.wsdoc_durability not in DURABILITY:
                 raise exceptions.OptionsError(
@@ -90,7 +102,8 @@ class Recorder:
         if self.writer is not None:
             self.writer.close()
         try:
-            self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability])
+            self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability],
+                                      annotate=self._check if self.checker else None)
         except WsdocError as exc:
             raise exceptions.OptionsError(str(exc)) from None
 
@@ -151,6 +164,18 @@ class Recorder:
         self.recorded += 1
         return redacted
 
+    def _check(self, exchange: Exchange) -> list[tuple[str, str, str]]:
+        """Runs on the writer thread: contract violations to store beside the record."""
+        if self.checker is None:
+            return []
+        found = [(v.kind, v.endpoint, v.summary) for v in self.checker.check(exchange)]
+        for kind, endpoint, summary in found:
+            line = f"{endpoint}: {kind}: {summary}"
+            if line not in self.violations_logged and len(self.violations_logged) < 1000:
+                self.violations_logged.add(line)
+                self._warn(f"wsdoc: contract: {line[:300]}")
+        return found
+
     def _warn(self, message: str) -> None:
         # Log on the event loop's thread: mitmproxy's log handlers are not thread-safe.
         if self.loop is not None and self.loop.is_running():
@@ -181,6 +206,15 @@ def parse_filter(spec: str) -> flowfilter.TFilter | None:
         return flowfilter.parse(spec)
     except ValueError as exc:
         raise exceptions.OptionsError(f"invalid wsdoc_filter {spec!r}: {exc}") from None
+
+
+def load_checker(path: str) -> LiveChecker | None:
+    if not path:
+        return None
+    try:
+        return LiveChecker(path)
+    except WsdocError as exc:
+        raise exceptions.OptionsError(f"invalid wsdoc_contract: {exc}") from None
 
 
 def make_redactor(rules: Sequence[str]) -> Redactor:

@@ -78,10 +78,12 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
 @click.option("--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
               show_default=True)
 @click.option("--redact", multiple=True, help="Extra redaction rule (name or re:REGEX).")
+@click.option("--contract", default="", type=click.Path(dir_okay=False),
+              help="OpenAPI contract to check each flow against while recording.")
 @store_option
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
-           store: str) -> None:
+           contract: str, store: str) -> None:
     """Run the recording proxy in the foreground until Ctrl-C."""
     if mode == "reverse":
         if not upstream:
@@ -94,6 +96,7 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         "termlog_verbosity": "warn",
         "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
+        "wsdoc_contract": contract,
     }
     summary = asyncio.run(run_proxy(settings, ReadyLine(mode, upstream, store)))
     click.echo(f"wsdoc: stopped; {summary}")

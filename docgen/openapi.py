@@ -10,6 +10,8 @@
   `x-wsdoc-outcomes`.
 * HTTP Basic (and the profile's session cookie) as security schemes; an operation never
   seen with credentials gets `security: []`.
+* Notifications (docgen.events): what followed each named operation in `x-wsdoc-events`,
+  the channels and their message schemas in the document's `x-wsdoc-notifications`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import re
 from typing import Any
 
+from docgen.events import events_extension, notifications_extension
 from docgen.model import ApiModel, BodyDoc, Endpoint, Operation, Param
 from docgen.operations import EXAMPLE_BODY_BYTES, read_json
 from docgen.profile import PROFILES
@@ -71,6 +74,8 @@ class _Writer:
             document["servers"] = [{"url": self.model.base_url}]
         if skipped:
             document["x-wsdoc-skipped"] = skipped
+        if self.model.notifications is not None:
+            document["x-wsdoc-notifications"] = notifications_extension(self.model.notifications)
         return document
 
     def info(self) -> Json:
@@ -119,6 +124,13 @@ class _Writer:
             result["requestBody"] = body
         if names:
             result["x-wsdoc-operations"] = names
+            # Per-operation statuses: the merged responses hide e.g. an operation that
+            # went from 400 (unknown) to 200 between server versions.
+            result["x-wsdoc-operation-statuses"] = {
+                op.name: [str(status) for status in sorted(op.responses)]
+                for op in endpoint.operations if op.name is not None}
+        if events := events_extension(endpoint):
+            result["x-wsdoc-events"] = events
         if all(set(op.auth) <= {"none"} for op in endpoint.operations):
             result["security"] = []
         return result

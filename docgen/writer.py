@@ -22,6 +22,8 @@ from docgen.store import INSERT_SQL, connect, to_row
 
 log = logging.getLogger(__name__)
 Done = Callable[[bool], None]  # called with True once committed, False if not stored
+# Findings to store beside a record (kind, endpoint, detail), e.g. live contract checks.
+Annotate = Callable[[Exchange], list[tuple[str, str, str]]]
 
 
 @dataclass
@@ -37,9 +39,11 @@ class StoreWriter:
     """Owns the write connection; `submit()` is safe to call from any thread."""
 
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
-                 synchronous: str = "NORMAL", batch_max: int = 256) -> None:
+                 synchronous: str = "NORMAL", batch_max: int = 256,
+                 annotate: Annotate | None = None) -> None:
         self.path = Path(path)
         self.prepare = prepare
+        self.annotate = annotate
         self.batch_max = batch_max
         self.conn = connect(self.path, synchronous=synchronous)
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -81,27 +85,37 @@ class StoreWriter:
                 self._write(batch)
 
     def _write(self, batch: list[_Item]) -> None:
-        rows, stored = [], []
+        rows, stored, notes = [], [], []
         for item in batch:
             try:
                 record = self.prepare(item.payload)
+                found = self.annotate(record) if self.annotate and record else []
             except Exception:  # a bug in prepare must never stop the writer
                 log.exception("wsdoc: could not prepare a record")
-                record = None
+                record, found = None, []
             stored.append(record is not None)
             if record is not None:
                 rows.append(to_row(record))
-        ok = self._commit(rows)
+                notes.append(found)
+        ok = self._commit(rows, notes)
         for item, was_stored in zip(batch, stored, strict=True):
             if item.done is not None:
                 item.done(ok and was_stored)
 
-    def _commit(self, rows: list[tuple[Any, ...]]) -> bool:
+    def _commit(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]) -> bool:
         if not rows:
             return True
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.executemany(INSERT_SQL, rows)
+            if any(notes):
+                # One writer and no deletes: this batch's ids are the last len(rows) ids.
+                last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
+                self.conn.executemany(
+                    "INSERT INTO violations (exchange_id, kind, endpoint, detail) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(last_id - len(rows) + 1 + index, *note)
+                     for index, found in enumerate(notes) for note in found])
             self.conn.execute("COMMIT")
         except Exception as exc:  # disk full, locked too long...: report, keep serving
             self.failed_batches += 1
