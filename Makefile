@@ -22,7 +22,7 @@ chromium:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 test: $(STAMP) chromium
-	$(PY) -m pytest -q
+	WSDOC_REQUIRE_BROWSER=1 $(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

@@ -42,6 +42,7 @@ def main() -> dict[str, object]:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", help="also write the report here")
     args = parser.parse_args()
     runs: dict[str, list[dict[str, float]]] = {"bare": [], "wsdoc": [], "wsdoc-async": []}
     with tempfile.TemporaryDirectory() as tmp, run_gwssim("--no-csrf") as upstream:
@@ -64,6 +65,8 @@ def main() -> dict[str, object]:
         "errors": {name: sum(r["errors"] for r in results) for name, results in runs.items()},
     }
     print(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return report
 
 

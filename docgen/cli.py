@@ -7,6 +7,7 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any, NoReturn
 
@@ -32,6 +33,8 @@ class WsdocGroup(click.Group):
             fail(str(exc), exc.exit_code)
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 2)
+        except sqlite3.Error as exc:  # a store damaged or changed under us
+            fail(f"store error: {exc}", 2)
         sys.exit(result if isinstance(result, int) else 0)
 
 

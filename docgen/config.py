@@ -12,6 +12,7 @@ so changing them re-templates captures that were recorded before the change.
     param_threshold = 10             # distinct non-id values after one prefix => parameter
     discriminator = "operationName"  # body field naming the operation; "" for none
     notifications_path = "/api/v2/notifications"
+    event_window = 5.0               # seconds after an operation its notifications may arrive
     enum_min_samples = 5             # enums only with at least this many samples ...
     enum_max_distinct = 8            # ... and at most this many distinct values
     max_depth = 32                   # deeper JSON nesting is summarised, not inferred
@@ -33,6 +34,7 @@ from docgen.profile import PROFILES, Profile
 CONFIG_FILE = "wsdoc.toml"
 PYPROJECT = "pyproject.toml"
 MAX_DEPTH_LIMIT = 100  # inference recurses per nesting level; stay far below Python's limit
+MAX_EVENT_WINDOW_S = 3600.0  # an hour: anything longer would attribute unrelated notifications
 MAX_COUNT_SETTING = 1000  # thresholds and counts are kept in bounded sets of this size
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -49,6 +51,7 @@ class Config:
     param_threshold: int = 10
     discriminator: str | None = None  # None: the profile's
     notifications_path: str | None = None  # None: the profile's
+    event_window: float = 5.0  # seconds after an operation that notifications count as its events
     enum_min_samples: int = 5
     enum_max_distinct: int = 8
     max_depth: int = 32
@@ -84,6 +87,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "param_threshold": ("param_threshold", int),
     "discriminator": ("discriminator", str),
     "notifications_path": ("notifications_path", str),
+    "event_window": ("event_window", float),
     "enum_min_samples": ("enum_min_samples", int),
     "enum_max_distinct": ("enum_max_distinct", int),
     "max_depth": ("max_depth", int),
@@ -101,6 +105,8 @@ def from_mapping(data: dict[str, Any], source: str = "") -> Config:
             known = ", ".join(sorted(_KEYS))
             raise WsdocError(f"{source or 'config'}: unknown key {key!r} (known: {known})")
         name, kind = _KEYS[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # TOML `event_window = 5` means 5.0
         if not isinstance(value, kind) or isinstance(value, bool):
             raise WsdocError(f"{source or 'config'}: {key} must be a {kind.__name__}")
         if isinstance(value, list):
@@ -125,6 +131,9 @@ def _check(config: Config) -> None:
             raise WsdocError(f"{where}: {name} must be between 1 and {MAX_COUNT_SETTING}")
     if not 1 <= config.max_depth <= MAX_DEPTH_LIMIT:
         raise WsdocError(f"{where}: max_depth must be between 1 and {MAX_DEPTH_LIMIT}")
+    if not 0 < config.event_window <= MAX_EVENT_WINDOW_S:
+        raise WsdocError(f"{where}: event_window must be above 0 and at most "
+                         f"{MAX_EVENT_WINDOW_S:g} seconds")
 
 
 def check_template(template: str, where: str = "config") -> None:

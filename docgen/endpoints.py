@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from docgen.config import Config
+from docgen.events import EventCollector
 from docgen.fields import params_from_object
 from docgen.model import ApiModel, Endpoint, Param, ResponseDoc
 from docgen.operations import OperationStats, ResponseStats, read_json
@@ -204,7 +205,8 @@ class ModelBuilder:
         self.origins: Counter[str] = Counter()
         self.server_version: str | None = None
 
-    def add(self, exchange: Exchange) -> None:
+    def add(self, exchange: Exchange) -> str:
+        """Fold one exchange in; the path template it was filed under for now."""
         self.count += 1
         if exchange.started:
             self.first = min(self.first or exchange.started, exchange.started)
@@ -220,6 +222,7 @@ class ModelBuilder:
             self.groups[key] = group
         group.add(exchange, templated)
         self._note_version(exchange)
+        return templated.template
 
     def _note_version(self, exchange: Exchange) -> None:
         version_path = self.config.profile.version_path
@@ -263,8 +266,11 @@ def _when(epoch: float | None) -> datetime | None:
 
 
 def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> ApiModel:
-    """The documentation model of a stream of exchanges (one pass, bounded memory)."""
+    """The documentation model of a stream of exchanges in one pass, with the notifications
+    that followed operations (docgen.events). Memory: per endpoint, plus about 100 bytes per
+    accepted operation request and per notification, kept for the correlation."""
     builder = ModelBuilder(config)
+    events = EventCollector(builder.config, builder.settings)
     for exchange in exchanges:
-        builder.add(exchange)
-    return builder.finish()
+        events.add(exchange, builder.add(exchange))
+    return events.apply(builder.finish(), lambda path: builder.templater.template(path).template)

@@ -22,6 +22,12 @@ A short guide for consumers (the site renderer, the OpenAPI writer, drift checks
   response status), for "try it" blocks.
 * Fields with defaults (`description`, `events`, `notes`) are filled by later stages
   (user sidecar text, asynchronous notifications); renderers must tolerate them empty.
+* Notifications (docgen.events): `ApiModel.notifications` documents the Bayeux protocol
+  (`meta`, one `MetaDoc` per /meta channel) and the data `channels`, one `MessageDoc` per
+  channel + `data.messageType` + `data.notificationType`, with the operations it followed.
+  `Operation.events` are the kinds of notification that followed the operation's samples
+  (`EventDoc.seen` "12/12" of the samples observed with a client listening),
+  `event_sequences` their usual orders, `events_note` why there are none to show.
 """
 
 from __future__ import annotations
@@ -123,6 +129,111 @@ class ResponseDoc:
     outcome_codes: list[OutcomeCode] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class EventStep:
+    """One notification in the order an operation's notifications arrived."""
+
+    message_type: str
+    notification_type: str = ""
+    states: tuple[str, ...] = ()  # values of the message's `state` fields ("NotReady",)
+
+
+@dataclass
+class EventSequence:
+    """One order of notifications after an operation, and how many samples showed it."""
+
+    steps: list[EventStep]
+    count: int
+
+
+@dataclass
+class EventDoc:
+    """One kind of notification that followed an operation, over all its observed samples."""
+
+    channel: str
+    message_type: str  # data.messageType ("" when absent)
+    notification_type: str = ""  # data.notificationType ("" when absent)
+    samples: int = 0  # observed samples of the operation followed by at least one
+    observed: int = 0  # samples recorded while a notifications client was listening
+    count: int = 0  # messages in all
+    # State fields of the messages: "userState.state" -> {"NotReady": 12}
+    states: dict[str, dict[str, int]] = field(default_factory=dict)
+    delay_ms: float | None = None  # median delay from the operation's start to the first one
+
+    @property
+    def seen(self) -> str:
+        return f"{self.samples}/{self.observed}"
+
+
+@dataclass
+class CauseDoc:
+    """An operation after which a message type arrived."""
+
+    method: str
+    template: str
+    operation: str | None
+    samples: int  # samples followed by the message
+    observed: int  # samples recorded with a notifications client listening
+
+
+@dataclass
+class MessageDoc:
+    """One data message type on one channel (channel + messageType + notificationType)."""
+
+    channel: str
+    message_type: str
+    notification_type: str = ""
+    count: int = 0
+    data: BodyDoc | None = None  # the `data` payload: schema and field rows
+    example: dict[str, Any] | None = None  # one whole delivered message
+    causes: list[CauseDoc] = field(default_factory=list)
+
+
+@dataclass
+class ChannelDoc:
+    """A Bayeux channel that delivered data messages."""
+
+    channel: str
+    messages: list[MessageDoc] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(message.count for message in self.messages)
+
+
+@dataclass
+class MetaDoc:
+    """One Bayeux meta channel (/meta/handshake, /meta/connect, ...): the protocol."""
+
+    channel: str
+    requests: int = 0
+    successful: int = 0  # replies with successful: true
+    failed: int = 0
+    paths: dict[str, int] = field(default_factory=dict)  # where the messages were posted
+    request: BodyDoc | None = None
+    reply: BodyDoc | None = None
+    errors: dict[str, int] = field(default_factory=dict)  # `error` strings of failed replies
+
+
+@dataclass
+class NotificationsDoc:
+    """What the notifications path carried: the Bayeux protocol and the data channels."""
+
+    path: str
+    window_s: float
+    exchanges: int = 0  # exchanges on the path
+    not_bayeux: int = 0  # bodies that were not Bayeux message arrays
+    clients: int = 0  # distinct Bayeux client ids
+    subscriptions: dict[str, int] = field(default_factory=dict)
+    published: int = 0  # data messages sent by clients (not documented further)
+    meta: list[MetaDoc] = field(default_factory=list)
+    channels: list[ChannelDoc] = field(default_factory=list)
+
+    @property
+    def messages(self) -> int:
+        return sum(channel.count for channel in self.channels)
+
+
 @dataclass
 class Operation:
     """One action on an endpoint: a discriminator value, or the whole endpoint (name None)."""
@@ -135,8 +246,11 @@ class Operation:
     request_headers: list[Param] = field(default_factory=list)  # content-type, accept
     auth: dict[str, int] = field(default_factory=dict)  # "basic"/"bearer"/"cookie"/"none"
     failures: int = 0  # exchanges that got no response
-    events: list[Any] = field(default_factory=list)  # asynchronous notifications (later issue)
+    events: list[EventDoc] = field(default_factory=list)  # notifications that followed it
     description: str = ""  # user sidecar text (later issue)
+    event_sequences: list[EventSequence] = field(default_factory=list)  # most common orders
+    events_observed: int = 0  # samples recorded while a notifications client listened
+    events_note: str = ""  # why no events are shown (no client recorded, none listening...)
 
 
 @dataclass
@@ -177,6 +291,7 @@ class ApiModel:
     discriminator: str = ""  # "" when the API has no operation discriminator
     notes: list[str] = field(default_factory=list)
     description: str = ""
+    notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
 
     def endpoint(self, method: str, template: str) -> Endpoint | None:
         """Look one endpoint up (tests and renderers)."""

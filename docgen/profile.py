@@ -43,16 +43,18 @@ DATE = _shape("date", r"\d{4}-\d{2}-\d{2}", "a date", format="date")
 TOKEN = _shape("token", r"(?=[^/]*[A-Za-z])(?=[^/]*\d)[A-Za-z0-9._~-]{16,}",
                "a token of 16+ characters mixing letters and digits")
 
-GENERIC_SHAPES: tuple[IdShape, ...] = (INTEGER, UUID, HEX32, CALL_ID, EMAIL, DATE, TOKEN)
+# Fixed-length shapes come before INTEGER, so an all-digit 32-character id (the zero id
+# 00000000000000000000000000000000) keeps the shape of its neighbours: hex32, not integer.
+GENERIC_SHAPES: tuple[IdShape, ...] = (UUID, HEX32, CALL_ID, INTEGER, EMAIL, DATE, TOKEN)
 
 WS_SHAPES: tuple[IdShape, ...] = (
-    INTEGER,
     _shape("uuid", UUID.pattern.pattern, "a UUID (device, skill, contact center id)",
            format="uuid"),
     _shape("hex32", HEX32.pattern.pattern, "32 hex digits (user id)",
            pattern=r"^[0-9a-fA-F]{32}$"),
     _shape("call-id", CALL_ID.pattern.pattern, "32 upper-case letters and digits (call id)",
            pattern=r"^[0-9A-Z]{32}$"),
+    INTEGER,
     EMAIL,
     DATE,
     TOKEN,

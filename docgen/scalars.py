@@ -27,6 +27,9 @@ FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")),
 )
 _FORMAT_NAMES = tuple(name for name, _ in FORMATS)
+# Formats a single repeated value does not prove: a version such as "8.5.201.97" is a
+# dotted quad too. They are claimed only once two distinct values matched.
+NEEDS_TWO_VALUES = frozenset({"ipv4"})
 
 
 def settings_of(strategy: SchemaStrategy) -> SchemaSettings:
@@ -48,9 +51,15 @@ class EvidenceString(String):
         self.formats: set[str] | None = None  # formats every sample so far matched
         self.values: dict[str, int] | None = {}  # None once an enum is ruled out
         self.examples: list[str] = []
+        self.first_value: str | None = None
+        self.varied = False  # saw at least two distinct values
 
     def add_object(self, obj: str) -> None:
         self.count += 1
+        if self.first_value is None:
+            self.first_value = obj
+        elif obj != self.first_value:
+            self.varied = True
         if self.formats is None:
             self.formats = {name for name, pattern in FORMATS if pattern.fullmatch(obj)}
         elif self.formats:
@@ -70,6 +79,11 @@ class EvidenceString(String):
     def merge(self, other: EvidenceString) -> None:
         settings = settings_of(self)
         self.count += other.count
+        self.varied = self.varied or other.varied or (
+            None not in (self.first_value, other.first_value)
+            and self.first_value != other.first_value)
+        if self.first_value is None:
+            self.first_value = other.first_value
         if self.formats is None or other.formats is None:
             self.formats = self.formats if other.formats is None else set(other.formats)
         else:
@@ -95,8 +109,10 @@ class EvidenceString(String):
 
     def to_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string"}
-        if self.formats:
-            schema["format"] = next(n for n in _FORMAT_NAMES if n in self.formats)
+        shown = [name for name in _FORMAT_NAMES if name in (self.formats or ())
+                 and (self.varied or name not in NEEDS_TWO_VALUES)]
+        if shown:
+            schema["format"] = shown[0]
         enum = self.enum()
         if enum is not None:
             schema["enum"] = enum

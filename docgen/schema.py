@@ -7,9 +7,13 @@ What the strategies add to plain genson (registered through `EXTRA_STRATEGIES`):
   object with more than `max_properties` distinct keys (a map keyed by ids) folds the rest
   into `additionalProperties`.
 * strings get a `format` (date-time, date, uuid, email, uri, ipv4) only when every sample
-  matched it, and an `enum` only with enough evidence: at least `enum_min_samples` samples,
-  at most `enum_max_distinct` distinct values, each value seen twice on average, and no
-  value id-shaped, free text (whitespace, or longer than 40 characters) or format-matched.
+  matched it (ipv4 also needs two distinct values: "8.5.201.97" may be a version), and an
+  `enum` only with enough evidence: at least `enum_min_samples` samples, at most
+  `enum_max_distinct` distinct values, each value seen twice on average, and no value
+  id-shaped, free text (whitespace, or longer than 40 characters) or format-matched.
+* a property whose name says it identifies something (`id`, `employeeId`, `userName`,
+  `phoneNumber`, `emailAddress`, `uri`...) never gets an enum: reading the same five users
+  twice repeats their names, which is no evidence of a closed set of values.
 * strings and numbers keep a few distinct `examples`; integer vs number comes from genson.
 * `null` beside one other type becomes `"type": ["string", "null"]` (nullable), not anyOf.
 * containers nested deeper than `max_depth` are summarised as `{}` with a description.
@@ -20,6 +24,7 @@ templates can be folded together once path evidence promotes a position to a par
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +41,28 @@ X_SEEN = "x-wsdoc-seen"
 X_DEPTH = "x-wsdoc-depth-limit"
 X_NOTE = "x-wsdoc-note"
 FREE_TEXT_CHARS = 40
+# The last word of a property name (camelCase, snake_case or kebab-case) that names an
+# identity rather than a state: such values repeat because entities are read repeatedly.
+IDENTITY_WORDS = frozenset(
+    "id ids uuid guid key name names username number uri url href path email address".split()
+)
+_NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def names_identity(key: str) -> bool:
+    """`employeeId`, `userName`, `e164Number`, `user_id` -> True; `deviceState` -> False."""
+    words = _NAME_WORD.findall(key)
+    return bool(words) and words[-1].lower() in IDENTITY_WORDS
+
+
+def without_enum(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without `enum`, also in anyOf branches and array items (`userNames`)."""
+    cleaned = {key: value for key, value in schema.items() if key != "enum"}
+    if "anyOf" in cleaned:
+        cleaned["anyOf"] = [without_enum(branch) for branch in cleaned["anyOf"]]
+    if isinstance(cleaned.get("items"), dict):
+        cleaned["items"] = without_enum(cleaned["items"])
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -149,7 +176,8 @@ class EvidenceObject(Object):
         schema: dict[str, Any] = {"type": "object"}
         if self._properties:
             schema["properties"] = {
-                key: {**node.to_schema(), X_SEEN: f"{self.seen.get(key, 0)}/{self.count}"}
+                key: {**self._property_schema(key, node),
+                      X_SEEN: f"{self.seen.get(key, 0)}/{self.count}"}
                 for key, node in self._properties.items()
             }
         if self._required:
@@ -159,6 +187,11 @@ class EvidenceObject(Object):
             schema[X_NOTE] = (f"more than {settings_of(self).max_properties} distinct keys; "
                               "the rest are summarised in additionalProperties")
         return schema
+
+    @staticmethod
+    def _property_schema(key: str, node: SchemaNode) -> dict[str, Any]:
+        schema: dict[str, Any] = node.to_schema()
+        return without_enum(schema) if names_identity(key) else schema
 
 
 class EvidenceList(List):

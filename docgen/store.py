@@ -83,6 +83,7 @@ def connect(
         if readonly:
             if not target.is_file():
                 raise WsdocError(f"no store at {target}")
+            upgrade_if_old(target)
             conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
                                    check_same_thread=False)
         else:
@@ -98,6 +99,25 @@ def connect(
     except sqlite3.DatabaseError as exc:
         raise WsdocError(f"cannot use store {target}: {exc}") from exc
     return conn
+
+
+def upgrade_if_old(target: Path) -> None:
+    """Readers need the current schema: migrate an older store once, in place."""
+    probe = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        probe.close()
+    if version >= SCHEMA_VERSION:
+        return
+    try:
+        writer = sqlite3.connect(target, isolation_level=None)
+        writer.execute("PRAGMA journal_mode=WAL")
+        migrate(writer)
+        writer.close()
+    except sqlite3.OperationalError as exc:
+        raise WsdocError(f"store {target} has schema v{version} and needs upgrading to "
+                         f"v{SCHEMA_VERSION}, but cannot be written: {exc}") from exc
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -26,11 +26,11 @@ def test_every_documented_key_is_accepted() -> None:
         "profile": "generic", "title": "T", "base_url": "http://h", "templates": ["/a/{b}"],
         "literals": ["active"], "param_threshold": 3, "discriminator": "action",
         "notifications_path": "/events", "enum_min_samples": 2, "enum_max_distinct": 4,
-        "max_depth": 10, "max_examples": 1, "redact": ["x-secret"],
+        "max_depth": 10, "max_examples": 1, "redact": ["x-secret"], "event_window": 2,
     }, "test")
     assert config.templates == ("/a/{b}",) and config.literals == ("active",)
     assert config.operation_field == "action" and config.notifications == "/events"
-    assert len(config_keys()) == 13
+    assert len(config_keys()) == 14 and config.event_window == 2.0
 
 
 @pytest.mark.parametrize("table, message", [

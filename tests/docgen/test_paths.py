@@ -40,6 +40,16 @@ def test_id_shapes_template_even_when_seen_once(path: str, expected: str) -> Non
     assert template_of([path], path) == expected
 
 
+def test_all_digit_fixed_length_ids_keep_their_shape() -> None:
+    """The zero user id of a deliberate 404 is hex32 like its neighbours, not an integer."""
+    templater = PathTemplater(Config())
+    for path in (f"/api/v2/users/{USER}", "/api/v2/users/" + "0" * 32):
+        shapes = [d.shape.name for d in templater.observe(path).params if d.shape]
+        assert shapes == ["hex32"]
+    skill = templater.template("/api/v2/skills/42").params[0]
+    assert skill.shape is not None and skill.shape.name == "integer"
+
+
 def test_literal_word_beside_ids_stays_literal() -> None:
     paths = [f"/api/v2/me/calls/{CALL[:-4]}{i:04d}" for i in range(50)]
     paths.append("/api/v2/me/calls/active")

@@ -61,6 +61,7 @@ def test_integer_versus_number() -> None:
     (["10.0.0.1", "192.168.255.255"], "ipv4"),
     (["2024-05-01", "not a date"], None),
     (["10.0.0.1", "300.0.0.1"], None),
+    (["8.5.201.97"] * 5, None),  # one repeated dotted quad: a version, not proof of ipv4
 ])
 def test_formats_only_when_every_sample_matches(values: list[str], expected: str | None) -> None:
     schema = infer_schema([{"v": value} for value in values])
@@ -81,6 +82,29 @@ def test_enums_need_evidence() -> None:
     assert "enum" not in infer_schema(unique)
     loose = SchemaSettings(enum_min_samples=2, enum_max_distinct=2)
     assert infer_schema(["On", "Off", "On", "Off"], loose)["enum"] == ["Off", "On"]
+
+
+def test_ipv4_needs_two_distinct_values_also_across_merges() -> None:
+    first, second = EvidenceSchemaBuilder(), EvidenceSchemaBuilder()
+    first.add_sample({"ip": "10.0.0.1"})
+    second.add_sample({"ip": "10.0.0.1"})
+    first.merge(second)
+    assert "format" not in first.schema()["properties"]["ip"]
+    third = EvidenceSchemaBuilder()
+    third.add_sample({"ip": "10.0.0.2"})
+    first.merge(third)
+    assert first.schema()["properties"]["ip"]["format"] == "ipv4"
+
+
+def test_identity_names_are_never_enums() -> None:
+    """Five users read twice each repeat their names: that is no closed set of values."""
+    users = [{"userName": f"agent{i % 5}", "employeeId": f"E100{i % 5}",
+              "state": ["Ready", "NotReady"][i % 2], "tags": {"names": [f"n{i % 3}"]},
+              "e164Number": f"+1415555500{i % 5}"} for i in range(10)]
+    props = infer_schema(users)["properties"]
+    assert all("enum" not in props[key] for key in ("userName", "employeeId", "e164Number"))
+    assert "enum" not in props["tags"]["properties"]["names"]["items"]
+    assert props["state"]["enum"] == ["NotReady", "Ready"]
 
 
 def test_nullable_and_mixed_types() -> None:

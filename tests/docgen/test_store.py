@@ -62,3 +62,15 @@ def test_unusable_files_raise_wsdoc_error(tmp_path: Path) -> None:
         Store(tmp_path / "missing.sqlite", readonly=True)
     with pytest.raises(WsdocError):
         Store(tmp_path / "no" / "dir" / "s.sqlite")
+
+
+def test_readers_upgrade_an_old_store_in_place(tmp_path: Path) -> None:
+    from docgen.store import MIGRATIONS
+
+    path = tmp_path / "v2.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "; PRAGMA user_version=2;")
+    conn.close()
+    with Store(path, readonly=True) as reader:
+        assert reader.count() == 0
+        assert reader.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -1,0 +1,165 @@
+"""`wsdoc demo`: record a real curl session against the simulator and build the site.
+
+Steps, each bounded by a timeout, all on 127.0.0.1: start gwssim (`python -m gwssim`),
+start `wsdoc record` in front of it, run `gwssim/curl_session.sh` (real curl) through the
+proxy, stop the proxy with SIGINT (it prints its summary) and the simulator, then build
+the site like `wsdoc build`. On any error every process started here is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from shutil import which
+
+import click
+
+from docgen.errors import WsdocError
+
+DEFAULT_OUT = "site"
+READY_TIMEOUT_S = 30.0
+SESSION_TIMEOUT_S = 600.0
+STOP_TIMEOUT_S = 30.0
+SIM_READY = re.compile(r"gwssim listening on (http://127\.0\.0\.1:\d+)")
+PROXY_READY = re.compile(r"point curl at (http://127\.0\.0\.1:\d+)")
+PROXY_SUMMARY = re.compile(r"wsdoc: stopped;.*")
+WSDOC = [sys.executable, "-c", "from docgen.cli import main; main()"]
+
+
+def session_script() -> Path:
+    import gwssim
+
+    script = Path(gwssim.__file__).parent / "curl_session.sh"
+    if not script.is_file():
+        raise WsdocError(f"the demo's curl session is missing: {script}")
+    return script
+
+
+def wait_for(pattern: re.Pattern[str], log: Path, proc: subprocess.Popen[bytes],
+             what: str, timeout: float = READY_TIMEOUT_S) -> str:
+    """The first match of `pattern` in a process's log; WsdocError if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if match := pattern.search(text):
+            return match.group(1) if pattern.groups else match.group(0)
+        if proc.poll() is not None:
+            last = text.strip().splitlines()[-1:] or ["no output"]
+            raise WsdocError(f"{what} exited with status {proc.returncode}: {last[0]}")
+        time.sleep(0.05)
+    raise WsdocError(f"{what} not ready after {timeout:.0f}s")
+
+
+@contextmanager
+def started(command: list[str], log: Path, what: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a process with output to `log`; on leaving, make sure it is gone."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        yield proc
+    finally:
+        stop(proc, signal.SIGTERM)
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Signal a process and wait for it (bounded); kill it when it does not stop."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(STOP_TIMEOUT_S)
+
+
+def fresh_store(store: str | None, out: Path) -> Path:
+    """The demo's own store (replaced every run), or a user-given path that must not exist."""
+    if store is not None:
+        path = Path(store)
+        if path.exists():
+            raise WsdocError(f"{path} exists; the demo records into a new store")
+        return path
+    path = out.resolve().parent / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def run_session(proxy_url: str, users: int, log: Path) -> str:
+    """Run the curl session through the proxy; its last line (the summary)."""
+    with log.open("wb") as out:
+        try:
+            done = subprocess.run(["bash", str(session_script()), proxy_url, "--users",
+                                   str(users)], stdout=out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=SESSION_TIMEOUT_S,
+                                  check=False, env={**os.environ, "PYTHON": sys.executable})
+        except subprocess.TimeoutExpired as exc:
+            raise WsdocError(f"curl session took longer than {SESSION_TIMEOUT_S:.0f}s") from exc
+    lines = log.read_text(errors="replace").strip().splitlines()
+    if done.returncode != 0:
+        raise WsdocError(f"curl session failed ({done.returncode}): "
+                         f"{lines[-1] if lines else 'no output'}")
+    return lines[-1] if lines else ""
+
+
+def record_demo(store: Path, port: int, users: int, logs: Path) -> None:
+    """Simulator + recording proxy + curl session; leaves a filled store."""
+    with ExitStack() as stack:
+        sim = stack.enter_context(started(
+            [sys.executable, "-m", "gwssim", "--host", "127.0.0.1", "--port", str(port)],
+            logs / "gwssim.log", "gwssim"))
+        sim_url = wait_for(SIM_READY, logs / "gwssim.log", sim, "gwssim")
+        click.echo(f"wsdoc: simulator at {sim_url}")
+        proxy = stack.enter_context(started(
+            [*WSDOC, "record", "--upstream", sim_url, "--listen-host", "127.0.0.1",
+             "--listen-port", "0", "--store", str(store)], logs / "record.log", "wsdoc record"))
+        proxy_url = wait_for(PROXY_READY, logs / "record.log", proxy, "wsdoc record")
+        click.echo(f"wsdoc: recording proxy at {proxy_url}; running the curl session")
+        click.echo(f"wsdoc: {run_session(proxy_url, users, logs / 'session.log')}")
+        stop(proxy, signal.SIGINT)  # the recorder prints its summary and commits
+        click.echo(wait_for(PROXY_SUMMARY, logs / "record.log", proxy, "wsdoc record", 1.0))
+
+
+@click.command()
+@click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False),
+              help="Site folder to build.")
+@click.option("--store", default=None, type=click.Path(dir_okay=False),
+              help="New store to record into [default: demo.sqlite beside --out, replaced].")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535),
+              help="Port of the simulator on 127.0.0.1 (0 picks a free one).")
+@click.option("--users", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="Agents the curl session logs in and calls between.")
+@click.option("--base-url", default=None, help="Host of the example curl commands.")
+def demo(out: str, store: str | None, port: int, users: int, base_url: str | None) -> None:
+    """Record a real curl session against the simulator and build its documentation."""
+    from docgen.cli_site import build_site  # late: cli_site imports docgen.cli, which imports us
+
+    if which("curl") is None or which("bash") is None:
+        raise WsdocError("the demo needs curl and bash on PATH")
+    site = Path(out)
+    store_path = fresh_store(store, site)
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="wsdoc-demo-") as logs:
+        record_demo(store_path, port, users, Path(logs))
+    result = build_site(str(store_path), site, base_url)
+    click.echo(f"wsdoc: demo site: {result.index} ({result.endpoints} endpoints from "
+               f"{result.exchanges} recorded exchanges; store {store_path})")
+    click.echo(f"wsdoc: serve it with: wsdoc serve --out {site}  (then open "
+               "http://127.0.0.1:8000/)")
+    if base_url is None:
+        click.echo("wsdoc: the examples target the default base URL: run `wsdoc sim` "
+                   "(port 8090) to try them")
+
+
+commands = [demo]

@@ -1,0 +1,277 @@
+"""Notifications in the docs model: one streaming pass beside the endpoint inference.
+
+`EventCollector.add` sees every exchange that `ModelBuilder.add` sees. Exchanges on the
+notifications path are split into Bayeux messages (docgen.notifications); accepted
+operation requests become samples. Both are kept small (times, session tags, message
+kinds and states, never bodies), so memory grows with the number of operations and
+notifications, not with their size. `apply` correlates them (docgen.correlate) once the
+endpoint templates are final, and fills `Operation.events` and `ApiModel.notifications`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Hashable
+from sys import intern
+from typing import Any, cast
+
+from docgen.config import Config
+from docgen.correlate import (
+    EventSummary,
+    Listening,
+    Notice,
+    OperationSample,
+    aggregate,
+    correlate,
+)
+from docgen.model import (
+    ApiModel,
+    CauseDoc,
+    ChannelDoc,
+    Endpoint,
+    MessageDoc,
+    NotificationsDoc,
+    Operation,
+)
+from docgen.notifications import (
+    BayeuxStats,
+    Message,
+    MessageKey,
+    message_key,
+    on_path,
+    state_values,
+)
+from docgen.operations import read_json
+from docgen.record import Exchange
+from docgen.schema import SchemaSettings
+
+OperationKey = tuple[str, str, str | None]  # method, path (a template once final), name
+MAX_SESSIONS = 100_000  # session -> user entries remembered
+MAX_OPERATION_KEYS = 10_000
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+NO_LISTENER = ("No notifications were recorded in this capture (no CometD client listened on "
+               "{path}), so what follows this operation is unknown: record a notifications "
+               "client beside the requests to document it.")
+NOT_OBSERVED = ("No notifications client of the same session or user was listening while "
+                "this operation was recorded.")
+NONE_ACCEPTED = "No accepted (2xx) request of this operation was recorded."
+META_ORDER = ["/meta/handshake", "/meta/subscribe", "/meta/connect", "/meta/unsubscribe",
+              "/meta/disconnect"]  # the protocol in the order a client goes through it
+
+
+def basic_user(exchange: Exchange) -> str:
+    """The user name of a Basic Authorization header (kept by redaction), else ""."""
+    scheme, _, credentials = (exchange.header("authorization") or "").strip().partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+    return decoded.partition(":")[0]
+
+
+def ended_at(exchange: Exchange) -> float | None:
+    if exchange.duration_ms is None or exchange.status is None:
+        return None
+    return exchange.started + exchange.duration_ms / 1000
+
+
+class EventCollector:
+    """Feed every exchange with `add`; `apply` the result to the finished model."""
+
+    def __init__(self, config: Config, settings: SchemaSettings) -> None:
+        self.path = config.notifications
+        self.discriminator = config.operation_field
+        self.window = config.event_window
+        self.settings = settings
+        self.bayeux = BayeuxStats(self.path, settings)
+        self.samples: list[OperationSample] = []
+        self.notices: list[Notice] = []
+        self.listening: list[Listening] = []
+        self.users: dict[str, str] = {}  # session tag -> Basic user seen in that session
+        # Samples share one key per (method, template known so far, name), and keep a raw
+        # path of it for the final template: no per-request strings are kept.
+        self.keys: dict[OperationKey, OperationKey] = {}
+        self.key_paths: dict[OperationKey, str] = {}
+
+    def add(self, exchange: Exchange, template: str | None = None) -> None:
+        """Fold one exchange in; `template` is the path template it was filed under so far
+        (ModelBuilder.add's answer; the raw path when not known)."""
+        if not self.path:
+            return
+        user = intern(basic_user(exchange))
+        if exchange.session and user and (exchange.session in self.users
+                                          or len(self.users) < MAX_SESSIONS):
+            self.users[exchange.session] = user
+        if on_path(exchange.path, self.path):
+            self._add_bayeux(exchange, user)
+        else:
+            self._add_operation(exchange, user, template or exchange.path)
+
+    def _add_bayeux(self, exchange: Exchange, user: str) -> None:
+        ended = ended_at(exchange)
+        reply = exchange.response_body if ended is not None else None
+        delivered = self.bayeux.add(exchange.path, exchange.request_body, reply)
+        if ended is None or exchange.method.upper() != "POST":
+            return
+        session = intern(exchange.session)
+        self.listening.append(Listening(session, user, exchange.started, ended))
+        client = intern(client_of(exchange))
+        for message in delivered:
+            self.notices.append(Notice(
+                ended, session, user, self.bayeux.kind(message_key(message)),
+                tuple(state_values(message.get("data"), self.settings.max_depth)),
+                client, len(self.notices)))
+
+    def _add_operation(self, exchange: Exchange, user: str, template: str) -> None:
+        ended = ended_at(exchange)
+        status = exchange.status or 0
+        if ended is None or not 200 <= status < 300:
+            return
+        name = self._operation_name(exchange)
+        if name is None and (self.discriminator or exchange.method.upper() not in UNSAFE_METHODS):
+            return
+        kind = (exchange.method.upper(), template, name)
+        key = self.keys.get(kind)
+        if key is None:
+            if len(self.keys) >= MAX_OPERATION_KEYS:
+                return  # hostile variety of operation names: the first ones are documented
+            key = self.keys[kind] = kind
+            self.key_paths[key] = exchange.path
+        self.samples.append(OperationSample(key, exchange.started, ended,
+                                            intern(exchange.session), user))
+
+    def _operation_name(self, exchange: Exchange) -> str | None:
+        if not self.discriminator:
+            return None
+        parsed, why = read_json(exchange.request_body)
+        name = parsed.get(self.discriminator) if not why and isinstance(parsed, dict) else None
+        return name[:100] if isinstance(name, str) and name else None
+
+    def apply(self, model: ApiModel, template_of: Callable[[str], str]) -> ApiModel:
+        """Fill operations' events and the model's notifications (the model is changed)."""
+        if not self.path:
+            return model
+        observations = correlate(self.samples, self.notices, self.listening, self.window,
+                                 self.users)
+        final_keys = {key: (key[0], template_of(path), key[2])
+                      for key, path in self.key_paths.items()}
+
+        def final_key(sample: OperationSample) -> Hashable:
+            return final_keys[cast(OperationKey, sample.key)]
+
+        summaries = aggregate(observations, final_key)
+        recorded = bool(self.bayeux.exchanges)
+        for endpoint in model.endpoints:
+            for operation in endpoint.operations:
+                self._fill(endpoint, operation, summaries, recorded)
+        model.notifications = self._document(summaries)
+        return model
+
+    def _fill(self, endpoint: Endpoint, operation: Operation,
+              summaries: dict[Hashable, EventSummary], recorded: bool) -> None:
+        summary = summaries.get((endpoint.method, endpoint.template, operation.name))
+        if summary is None:
+            unsafe = endpoint.method in UNSAFE_METHODS and not endpoint.is_notifications
+            if unsafe and (operation.name is not None or not self.discriminator):
+                operation.events_note = NONE_ACCEPTED if recorded else self._no_listener()
+            return
+        operation.events = summary.events
+        operation.event_sequences = summary.sequences
+        operation.events_observed = summary.observed
+        if not recorded:
+            operation.events_note = self._no_listener()
+        elif not summary.observed:
+            operation.events_note = NOT_OBSERVED
+
+    def _no_listener(self) -> str:
+        return NO_LISTENER.format(path=self.path)
+
+    def _document(self, summaries: dict[Hashable, EventSummary]) -> NotificationsDoc:
+        causes: dict[MessageKey, list[CauseDoc]] = {}
+        for key, summary in sorted(summaries.items(), key=lambda item: str(item[0])):
+            method, template, name = cast(OperationKey, key)
+            for event in summary.events:
+                kind = MessageKey(event.channel, event.message_type, event.notification_type)
+                causes.setdefault(kind, []).append(
+                    CauseDoc(method, template, name, event.samples, event.observed))
+        return document(self.bayeux, self.window, causes)
+
+
+def client_of(exchange: Exchange) -> str:
+    """The Bayeux clientId a request was sent for ("" when none was named)."""
+    parsed, why = read_json(exchange.request_body)
+    messages: list[Any] = parsed if isinstance(parsed, list) else [parsed]
+    for message in messages if not why else []:
+        if isinstance(message, dict) and isinstance(message.get("clientId"), str):
+            return str(message["clientId"])[:200]
+    return ""
+
+
+def meta_order(channel: str) -> tuple[int, str]:
+    return (META_ORDER.index(channel) if channel in META_ORDER else len(META_ORDER), channel)
+
+
+def document(stats: BayeuxStats, window: float,
+             causes: dict[MessageKey, list[CauseDoc]]) -> NotificationsDoc:
+    """The notifications part of the model: protocol (meta channels) and data channels."""
+    channels: dict[str, ChannelDoc] = {}
+    for key in sorted(stats.messages):
+        payload = stats.messages[key]
+        example: Message | None = stats.examples.get(key)
+        channel = channels.setdefault(key.channel, ChannelDoc(key.channel))
+        channel.messages.append(MessageDoc(
+            channel=key.channel, message_type=key.message_type,
+            notification_type=key.notification_type, count=payload.count,
+            data=payload.to_doc(), example=example,
+            causes=sorted(causes.get(key, []), key=lambda c: (-c.samples, c.template))))
+    return NotificationsDoc(
+        path=stats.path, window_s=window, exchanges=stats.exchanges,
+        not_bayeux=stats.not_bayeux, clients=len(stats.clients),
+        subscriptions=dict(stats.subscriptions.most_common()), published=stats.published,
+        meta=[stats.meta[name].to_doc() for name in sorted(stats.meta, key=meta_order)],
+        channels=list(channels.values()),
+    )
+
+
+def events_extension(endpoint: Endpoint) -> list[dict[str, Any]]:
+    """`x-wsdoc-events` of an OpenAPI operation: per operation name, what followed it."""
+    extension = []
+    for operation in endpoint.operations:
+        if not (operation.events or operation.events_note or operation.events_observed):
+            continue
+        entry: dict[str, Any] = {"operation": operation.name,
+                                 "observed": operation.events_observed}
+        if operation.events_note:
+            entry["note"] = operation.events_note
+        entry["events"] = [{
+            "channel": event.channel, "messageType": event.message_type,
+            **({"notificationType": event.notification_type}
+               if event.notification_type else {}),
+            "samples": event.samples, "messages": event.count, "states": event.states,
+            **({"medianDelayMs": event.delay_ms} if event.delay_ms is not None else {}),
+        } for event in operation.events]
+        entry["sequences"] = [{
+            "count": sequence.count,
+            "steps": [{"messageType": step.message_type,
+                       "notificationType": step.notification_type, "states": list(step.states)}
+                      for step in sequence.steps],
+        } for sequence in operation.event_sequences]
+        extension.append(entry)
+    return extension
+
+
+def notifications_extension(doc: NotificationsDoc) -> dict[str, Any]:
+    """`x-wsdoc-notifications` of the OpenAPI document: channels and message schemas."""
+    return {
+        "path": doc.path, "windowSeconds": doc.window_s,
+        "channels": {channel.channel: [{
+            "messageType": message.message_type,
+            **({"notificationType": message.notification_type}
+               if message.notification_type else {}),
+            "count": message.count,
+            "schema": message.data.schema if message.data and message.data.schema else {},
+        } for message in channel.messages] for channel in doc.channels},
+    }
