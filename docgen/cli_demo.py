@@ -31,6 +31,10 @@ STOP_TIMEOUT_S = 30.0
 SIM_READY = re.compile(r"gwssim listening on (http://127\.0\.0\.1:\d+)")
 PROXY_READY = re.compile(r"point curl at (http://127\.0\.0\.1:\d+)")
 PROXY_SUMMARY = re.compile(r"wsdoc: stopped;.*")
+LISTENING = re.compile(r"cometd_client: \S+ subscribed")
+# Pause after each operation so each one's notifications arrive before the next starts
+# (otherwise back-to-back operations would share their events).
+SESSION_PACE_S = "0.25"
 WSDOC = [sys.executable, "-c", "from docgen.cli import main; main()"]
 
 
@@ -103,7 +107,8 @@ def run_session(proxy_url: str, users: int, log: Path) -> str:
             done = subprocess.run(["bash", str(session_script()), proxy_url, "--users",
                                    str(users)], stdout=out, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, timeout=SESSION_TIMEOUT_S,
-                                  check=False, env={**os.environ, "PYTHON": sys.executable})
+                                  check=False, env={**os.environ, "PYTHON": sys.executable,
+                                                    "CURL_SESSION_PACE": SESSION_PACE_S})
         except subprocess.TimeoutExpired as exc:
             raise WsdocError(f"curl session took longer than {SESSION_TIMEOUT_S:.0f}s") from exc
     lines = log.read_text(errors="replace").strip().splitlines()
@@ -111,6 +116,22 @@ def run_session(proxy_url: str, users: int, log: Path) -> str:
         raise WsdocError(f"curl session failed ({done.returncode}): "
                          f"{lines[-1] if lines else 'no output'}")
     return lines[-1] if lines else ""
+
+
+def start_listeners(stack: ExitStack, proxy_url: str, users: int, logs: Path) -> int:
+    """One CometD long-polling client per agent, through the proxy, so the site can show
+    which notifications each operation causes; returns how many are listening."""
+    from gwssim.data import build_world
+
+    agents = build_world(7).users[:users]  # the users the curl session logs in
+    for agent in agents:
+        log = logs / f"cometd-{agent.user_name}.log"
+        proc = stack.enter_context(started(
+            [sys.executable, "-m", "gwssim.cometd_client", proxy_url, "--user", agent.user_name,
+             "--password", agent.password, "--seconds", str(SESSION_TIMEOUT_S)],
+            log, "cometd client"))
+        wait_for(LISTENING, log, proc, f"cometd client of {agent.user_name}")
+    return len(agents)
 
 
 def record_demo(store: Path, port: int, users: int, logs: Path) -> None:
@@ -125,7 +146,9 @@ def record_demo(store: Path, port: int, users: int, logs: Path) -> None:
             [*WSDOC, "record", "--upstream", sim_url, "--listen-host", "127.0.0.1",
              "--listen-port", "0", "--store", str(store)], logs / "record.log", "wsdoc record"))
         proxy_url = wait_for(PROXY_READY, logs / "record.log", proxy, "wsdoc record")
-        click.echo(f"wsdoc: recording proxy at {proxy_url}; running the curl session")
+        listeners = start_listeners(stack, proxy_url, users, logs)
+        click.echo(f"wsdoc: recording proxy at {proxy_url}; {listeners} CometD listeners; "
+                   "running the curl session")
         click.echo(f"wsdoc: {run_session(proxy_url, users, logs / 'session.log')}")
         stop(proxy, signal.SIGINT)  # the recorder prints its summary and commits
         click.echo(wait_for(PROXY_SUMMARY, logs / "record.log", proxy, "wsdoc record", 1.0))

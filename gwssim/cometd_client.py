@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with client:
             client.subscribe(*(args.channel or ["/v2/me/*"]))
+            print(f"cometd_client: {args.user} subscribed", file=sys.stderr, flush=True)
             for message in client.collect(args.seconds):
                 print(json.dumps(message), flush=True)
     except (OSError, CometdError) as exc:

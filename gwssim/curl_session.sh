@@ -11,6 +11,8 @@
 # Only BASE_URL is contacted. Extra curl options come from $CURL_OPTS (e.g. "--cacert x.pem").
 # JSON is read with $PYTHON (default python3). ksippo has an empty password; the other users'
 # password is $GWSSIM_PASSWORD (default "password").
+# $CURL_SESSION_PACE (seconds, default 0) pauses after each operation, so a notification
+# listener sees each operation's events before the next one starts.
 # Exit status: non-zero only when curl itself fails (connection, TLS...), never for API errors.
 
 set -u -o pipefail
@@ -90,6 +92,7 @@ post() {
   run_curl -sS "${EXTRA[@]}" -X POST -H "Content-Type: application/json" \
     -H "X-CSRF-TOKEN: $(token_of "$user")" -d "$json" -u "$user:$(password_of "$user")" \
     -b "$(jar "$user")" -c "$(jar "$user")" "$BASE$path"
+  sleep "${CURL_SESSION_PACE:-0}"
 }
 
 # read_json MODE [ARG]: pick a value out of the last response body.
