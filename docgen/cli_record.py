@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from urllib.parse import urlsplit
@@ -37,8 +38,9 @@ class ReadyLine:
         host, port = server.listen_addrs()[0][:2]
         url = f"http://{host}:{port}"
         if self.mode == "regular":
-            click.echo(f"wsdoc: recording into {self.store}; use: curl -x {url} "
-                       f"--cacert ~/.mitmproxy/mitmproxy-ca-cert.pem URL", err=False)
+            confdir = os.path.expanduser(ctx.options.confdir)
+            click.echo(f"wsdoc: recording into {self.store}; use it as a proxy: curl -x {url} "
+                       f"--cacert {confdir}/mitmproxy-ca-cert.pem URL")
         else:
             click.echo(f"wsdoc: recording {self.upstream} into {self.store}; "
                        f"point curl at {url}")
@@ -78,12 +80,14 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
 @click.option("--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
               show_default=True)
 @click.option("--redact", multiple=True, help="Extra redaction rule (name or re:REGEX).")
+@click.option("--upstream-cacert", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="CA (PEM) to trust for HTTPS servers, e.g. a self-signed test server.")
 @click.option("--contract", default="", type=click.Path(dir_okay=False),
               help="OpenAPI contract to check each flow against while recording.")
 @store_option
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
-           contract: str, store: str) -> None:
+           upstream_cacert: str | None, contract: str, store: str) -> None:
     """Run the recording proxy in the foreground until Ctrl-C."""
     if mode == "reverse":
         if not upstream:
@@ -98,6 +102,8 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
         "wsdoc_contract": contract,
     }
+    if upstream_cacert:
+        settings["ssl_verify_upstream_trusted_ca"] = upstream_cacert
     summary = asyncio.run(run_proxy(settings, ReadyLine(mode, upstream, store)))
     click.echo(f"wsdoc: stopped; {summary}")
 

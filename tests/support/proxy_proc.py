@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-READY_RE = re.compile(r"(?:point curl at|listening at) (?:http://)?([\d.]+:\d+)")
+READY_RE = re.compile(r"(?:point curl at|listening at|curl -x) (?:http://)?([\d.]+:\d+)")
 
 
 @dataclass
@@ -53,7 +53,8 @@ def _wait_ready(proc: subprocess.Popen[str], log_path: Path, timeout: float) -> 
 
 def proxy_command(tool: str, upstream: str, store: Path, extra: tuple[str, ...]) -> list[str]:
     if tool == "wsdoc":
-        return [str(BIN / "wsdoc"), "record", "--upstream", upstream, "--listen-port", "0",
+        target = ["--upstream", upstream] if upstream else ["--mode", "regular"]
+        return [str(BIN / "wsdoc"), "record", *target, "--listen-port", "0",
                 "--store", str(store), *extra]
     if tool == "mitmdump":
         return [str(BIN / "mitmdump"), "-s", str(ROOT / "addons" / "recorder.py"),
@@ -67,13 +68,14 @@ def proxy_command(tool: str, upstream: str, store: Path, extra: tuple[str, ...])
 
 @contextmanager
 def run_proxy(upstream: str, store: Path, *extra: str, tool: str = "wsdoc",
-              timeout: float = 20) -> Iterator[Proxy]:
+              timeout: float = 20, env: dict[str, str] | None = None) -> Iterator[Proxy]:
     """Start a real proxy process in front of `upstream`; stop it (SIGTERM) afterwards."""
     log_path = store.with_name(store.name + f".{tool}.log")
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             proxy_command(tool, upstream, store, extra), stdout=log, stderr=subprocess.STDOUT,
-            text=True, cwd=store.parent, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            text=True, cwd=store.parent,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     proxy = Proxy(proc, _wait_ready(proc, log_path, timeout), log_path)
     try:
