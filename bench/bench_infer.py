@@ -9,7 +9,8 @@ inference, and the process's peak RSS. Memory is flat when the 100k peak is clos
 10k peak (inference keeps per-endpoint state only).
 
 Comparisons with other tools plug into COMPARATORS (name -> function(store_path, size) ->
-dict of metrics); mitmproxy2swagger is to be added there.
+dict of metrics). mitmproxy2swagger is measured by bench/bench_m2s.py on these same stores
+(each tool in its own process under GNU time, so peak RSS is the tool's own).
 """
 
 from __future__ import annotations

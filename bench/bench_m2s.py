@@ -3,24 +3,26 @@
     .venv/bin/python bench/bench_m2s.py [--sizes 10000,30000,100000] [--budget 600]
                                         [--workdir DIR] [--json OUT]
 
-For each size, bench_infer writes its synthetic store (gwssim traffic patterns), this script
-writes the same exchanges as a mitmproxy flow file (`mitmproxy.io.FlowWriter`, HTTPFlows built
-the way `mitmproxy.test.tflow` builds them), and both tools run on the same machine, in the
-same run, each in a fresh process:
+For each size, bench_infer's synthetic store (gwssim traffic patterns) is written once, the
+same exchanges are written as a mitmproxy flow file (`mitmproxy.io.FlowWriter`, HTTPFlows
+built the way `mitmproxy.test.tflow` builds them), and on the same machine, in the same run,
+each measured command runs in its own process under GNU time (wall and CPU seconds, the
+process's own peak RSS):
 
-* wsdoc: `build_model` over the store (bench_infer: seconds, flows/s, peak RSS, and the
-  tracemalloc peak of inference in a second run);
-* wsdoc import: `wsdoc import FLOWS` (read, redact, store) of the same flow file, for
-  reference: the cost of starting from a flow file instead of a recorded store;
+* wsdoc: `build_model` over the store (bench_infer --measure); then, for Python-level
+  memory, tracemalloc peaks of `build_model` and of endpoint inference alone (ModelBuilder,
+  without the notification correlation of docgen.events);
 * mitmproxy2swagger (PyPI, in its own venv bench/.m2s-venv, created on demand): pass 1
-  `-i FLOWS -o spec.yaml -p http://gws.example:8090/api/v2 -r ID_REGEX -s` lists the paths
-  as `ignore:` entries of `x-path-templates`; every `ignore:` prefix is removed (its README's
-  way of enabling templates); pass 2 with the same arguments writes the endpoints.
+  `-i FLOWS -o spec.yaml -p http://gws.example:8090/api/v2 -r ID_REGEX -s -f flow` lists the
+  paths as `ignore:` entries of `x-path-templates`; every `ignore:` prefix is removed (its
+  README's way of enabling templates); pass 2, same arguments, writes the endpoints;
+* for reference, `wsdoc import` of the same flow file (read, redact, store): the cost of
+  starting from a flow file instead of a store the recorder wrote.
 
-Time is wall clock; peak memory is each child's own maximum RSS (os.wait4). A pass still
-running after --budget seconds is killed and reported as over budget: never extrapolated.
-The summary gives the speed ratio (mitmproxy2swagger seconds / wsdoc seconds) per size and
-wsdoc's memory at the largest size against the smallest (flat means close to 1).
+A process still running after --budget seconds is killed and reported as over budget; no
+figure is extrapolated. Each size reports the ratios mitmproxy2swagger / wsdoc (wall, CPU,
+peak RSS); `wsdoc_memory` compares wsdoc at the smallest and the largest size (flat: ~1).
+Wall time suffers when other work shares the machine; CPU seconds much less.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,14 +57,14 @@ API_PREFIX = f"http://{HOST}:{PORT}/api/v2"
 ID_REGEX = ("[0-9]+|[0-9a-fA-F]{32}|[0-9A-Z]{32}"
             "|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 DEFAULT_BUDGET_S = 600.0
-POLL_S = 0.1
+TIME = "/usr/bin/time"  # GNU time: the measured command's own peak RSS
 INSTALL_TIMEOUT_S = 600
 
 
 def ensure_m2s() -> Path:
     """mitmproxy2swagger's executable, installed into its own venv when missing."""
     executable = M2S_VENV / "bin" / "mitmproxy2swagger"
-    if not executable.exists():
+    if not executable.exists():  # bench/.m2s-venv is gitignored
         python = shutil.which("python3") or sys.executable
         subprocess.run([python, "-m", "venv", str(M2S_VENV)], check=True,
                        timeout=INSTALL_TIMEOUT_S)
@@ -122,32 +125,66 @@ def write_flows(store_path: Path, flows_path: Path) -> None:
 
 
 def run_measured(command: list[str], budget: float, cwd: Path) -> dict[str, Any]:
-    """Run one command; wall seconds and its own peak RSS, or killed when over budget."""
+    """Run one command under /usr/bin/time: wall and CPU seconds, its own peak RSS, stdout.
+
+    The wrapper matters: a child's maximum RSS starts from its parent's at fork, so this
+    (large) benchmark process must not be the measured command's parent."""
+    report, output = cwd / ".time-report", cwd / ".stdout"
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    deadline = started + budget
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
+    with output.open("wb") as stdout:
+        proc = subprocess.Popen([TIME, "-f", "%U %S %M", "-o", str(report), *command],
+                                cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            proc.wait(budget)
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
             return {"status": f"over budget: killed after {budget:g} s",
                     "seconds": round(time.perf_counter() - started, 2)}
-        time.sleep(POLL_S)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"{command[0]} exited {proc.returncode}: {stderr[-2000:]}")
-    return {"status": "ok", "seconds": round(time.perf_counter() - started, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+        raise RuntimeError(f"{command[0]} exited {proc.returncode}: {report.read_text()}")
+    user, system, max_rss_kb = report.read_text().split()[-3:]
+    return {"status": "ok", "seconds": round(seconds, 2),
+            "cpu_seconds": round(float(user) + float(system), 2),
+            "peak_rss_mb": round(int(max_rss_kb) / 1024, 1),
+            "stdout": output.read_text(errors="replace")}
 
 
-# -- the two tools -----------------------------------------------------------------------
+# -- the tools -----------------------------------------------------------------------------
+
+
+def run_wsdoc(store: Path, budget: float) -> dict[str, Any]:
+    """build_model over the store (timed run, then traced runs for Python-level memory)."""
+    measure = [sys.executable, str(ROOT / "bench" / "bench_infer.py"), "--measure", str(store)]
+    timed = run_measured(measure, budget, store.parent)
+    traced = run_measured([*measure, "--trace"], budget, store.parent)
+    alone = run_measured([sys.executable, __file__, "--trace-inference", str(store)], budget,
+                         store.parent)
+    result = json.loads(timed.pop("stdout"))
+    return {
+        "seconds": timed["seconds"], "cpu_seconds": timed["cpu_seconds"],
+        "flows_per_s": round(result["flows"] / timed["seconds"]),
+        "peak_rss_mb": timed["peak_rss_mb"], "endpoints": result["endpoints"],
+        "traced_peak_mb": json.loads(traced["stdout"])["traced_peak_mb"],
+        "traced_peak_mb_endpoints_only": json.loads(alone["stdout"])["traced_peak_mb"],
+    }
+
+
+def trace_inference(store: Path) -> dict[str, Any]:
+    """Traced peak of endpoint inference alone (ModelBuilder, no notification correlation)."""
+    from docgen.endpoints import ModelBuilder
+
+    tracemalloc.start()
+    builder = ModelBuilder()
+    with Store(store, readonly=True) as opened:
+        for exchange in opened.exchanges():
+            builder.add(exchange)
+    endpoints = len(builder.finish().endpoints)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"endpoints": endpoints, "traced_peak_mb": round(peak / 2**20, 2)}
 
 
 def run_m2s(flows: Path, size: int, budget: float) -> dict[str, Any]:
@@ -157,20 +194,21 @@ def run_m2s(flows: Path, size: int, budget: float) -> dict[str, Any]:
     spec.unlink(missing_ok=True)
     command = [str(executable), "-i", str(flows), "-o", str(spec), "-p", API_PREFIX,
                "-r", ID_REGEX, "-s", "-f", "flow"]
-    first = run_measured(command, budget, flows.parent)
-    result: dict[str, Any] = {"version": m2s_version(), "pass1": first}
-    if first["status"] != "ok":
-        return {**result, "status": first["status"]}
-    text = spec.read_text()
-    spec.write_text(re.sub(r"^(\s*-\s+)ignore:", r"\1", text, flags=re.MULTILINE))
-    second = run_measured(command, budget, flows.parent)
-    result["pass2"] = second
-    if second["status"] != "ok":
-        return {**result, "status": second["status"]}
-    seconds = first["seconds"] + second["seconds"]
-    return {**result, "status": "ok", "seconds": round(seconds, 2),
-            "flows_per_s": round(size / seconds),
-            "peak_rss_mb": max(first["peak_rss_mb"], second["peak_rss_mb"]),
+    passes = []
+    for number in (1, 2):
+        measured = run_measured(command, budget, flows.parent)
+        measured.pop("stdout", None)  # a progress bar
+        passes.append(measured)
+        if measured["status"] != "ok":
+            return {"status": f"pass {number} {measured['status']}", "passes": passes}
+        if number == 1:  # enable every template pass 1 proposed: drop the `ignore:` prefixes
+            text = spec.read_text()
+            spec.write_text(re.sub(r"^(\s*-\s+)ignore:", r"\1", text, flags=re.MULTILINE))
+    return {"status": "ok", "passes": passes,
+            "seconds": round(sum(p["seconds"] for p in passes), 2),
+            "cpu_seconds": round(sum(p["cpu_seconds"] for p in passes), 2),
+            "flows_per_s": round(size / sum(p["seconds"] for p in passes)),
+            "peak_rss_mb": max(p["peak_rss_mb"] for p in passes),
             "endpoints": _spec_endpoints(spec)}
 
 
@@ -190,53 +228,42 @@ def run_wsdoc_import(flows: Path, size: int, budget: float) -> dict[str, Any]:
     wsdoc = str(Path(sys.executable).parent / "wsdoc")
     measured = run_measured([wsdoc, "import", str(flows), "--store", str(store)], budget,
                             flows.parent)
+    measured.pop("stdout", None)
     if measured["status"] == "ok":
         measured["flows_per_s"] = round(size / max(measured["seconds"], 0.01))
     return measured
 
 
-def compare(store_path: Path, size: int, budget: float) -> dict[str, Any]:
-    """bench_infer comparator: the same flows through mitmproxy2swagger (and wsdoc import)."""
-    flows = store_path.with_suffix(".mitm")
-    write_flows(store_path, flows)
-    return {"mb": round(flows.stat().st_size / 2**20, 1),
-            "mitmproxy2swagger": run_m2s(flows, size, budget),
-            "wsdoc_import": run_wsdoc_import(flows, size, budget)}
-
-
 # -- the report --------------------------------------------------------------------------
 
 
-def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per size: both tools side by side and the ratios; wsdoc's memory flatness."""
-    sizes = []
-    for row in rows:
-        other = row["flow_file"]["mitmproxy2swagger"]
-        entry: dict[str, Any] = {
-            "flows": row["flows"],
-            "wsdoc": {key: row[key] for key in ("seconds", "flows_per_s", "peak_rss_mb",
-                                                 "traced_peak_mb", "endpoints")},
-            "mitmproxy2swagger": {key: other.get(key) for key in (
-                "status", "seconds", "flows_per_s", "peak_rss_mb")},
-            "mitmproxy2swagger_endpoints": len(other.get("endpoints") or []),
-            "wsdoc_import_of_flow_file": row["flow_file"]["wsdoc_import"],
+def measure_size(size: int, workdir: Path, budget: float) -> dict[str, Any]:
+    store = workdir / f"bench-{size}.sqlite"
+    bench_infer.make_store(store, size)
+    flows = store.with_suffix(".mitm")
+    write_flows(store, flows)
+    wsdoc = run_wsdoc(store, budget)
+    m2s = run_m2s(flows, size, budget)
+    row: dict[str, Any] = {"flows": size, "flow_file_mb": round(flows.stat().st_size / 2**20, 1),
+                           "wsdoc": wsdoc, "mitmproxy2swagger": m2s,
+                           "wsdoc_import_of_flow_file": run_wsdoc_import(flows, size, budget)}
+    if m2s["status"] == "ok":
+        row["ratio"] = {
+            "wall": round(m2s["seconds"] / wsdoc["seconds"], 1),
+            "cpu": round(m2s["cpu_seconds"] / max(wsdoc["cpu_seconds"], 0.01), 1),
+            "peak_rss": round(m2s["peak_rss_mb"] / wsdoc["peak_rss_mb"], 2),
         }
-        if other["status"] == "ok":
-            entry["speed_ratio"] = round(other["seconds"] / max(row["seconds"], 0.01), 1)
-            entry["peak_rss_ratio"] = round(other["peak_rss_mb"] / row["peak_rss_mb"], 2)
-        sizes.append(entry)
-    first, last = rows[0], rows[-1]
+    return row
+
+
+def memory_flatness(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """wsdoc's memory at the smallest and the largest size (flat: ratios close to 1)."""
+    first, last = rows[0]["wsdoc"], rows[-1]["wsdoc"]
+    keys = ("peak_rss_mb", "traced_peak_mb", "traced_peak_mb_endpoints_only")
     return {
-        "sizes": sizes,
-        "wsdoc_memory": {
-            "flows": [first["flows"], last["flows"]],
-            "traced_peak_mb": [first["traced_peak_mb"], last["traced_peak_mb"]],
-            "peak_rss_mb": [first["peak_rss_mb"], last["peak_rss_mb"]],
-            "traced_ratio": round(last["traced_peak_mb"] / max(first["traced_peak_mb"], 0.1), 2),
-        },
-        "mitmproxy2swagger_version": first["flow_file"]["mitmproxy2swagger"].get("version"),
-        "mitmproxy2swagger_endpoints_at_largest":
-            last["flow_file"]["mitmproxy2swagger"].get("endpoints"),
+        "flows": [rows[0]["flows"], rows[-1]["flows"]],
+        **{key: [first[key], last[key]] for key in keys},
+        **{f"{key}_ratio": round(last[key] / max(first[key], 0.01), 2) for key in keys},
     }
 
 
@@ -244,18 +271,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
-                        help="seconds per mitmproxy2swagger pass before it is killed")
+                        help="seconds per measured process (each mitmproxy2swagger pass)")
     parser.add_argument("--workdir", default=str(ROOT / "bench" / "results"))
-    parser.add_argument("--json", help="also write the summary here")
+    parser.add_argument("--json", help="also write the report here")
+    parser.add_argument("--trace-inference", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    ensure_m2s()
-    bench_infer.COMPARATORS["flow_file"] = (
-        lambda path, size: compare(path, size, args.budget))
-    rows = bench_infer.run([int(s) for s in args.sizes.split(",")], Path(args.workdir))
-    summary = summarise(rows)
-    print(json.dumps(summary, indent=2))
+    if args.trace_inference:
+        print(json.dumps(trace_inference(Path(args.trace_inference))))
+        return
+    if not Path(TIME).exists():
+        raise SystemExit(f"{TIME} is needed to measure peak memory (apt-get install time)")
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"mitmproxy2swagger_version": m2s_version(), "sizes": []}
+    for size in (int(text) for text in args.sizes.split(",")):
+        report["sizes"].append(measure_size(size, workdir, args.budget))
+        print(json.dumps(report["sizes"][-1]), flush=True)
+    report["wsdoc_memory"] = memory_flatness(report["sizes"])
+    print(json.dumps(report["wsdoc_memory"]))
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=2))
+        Path(args.json).write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
