@@ -191,7 +191,7 @@ class EventSummary:
     sequences: list[EventSequence] = field(default_factory=list)
 
 
-class _Aggregate:
+class Aggregate:
     def __init__(self) -> None:
         self.samples = 0
         self.observed = 0
@@ -218,6 +218,21 @@ class _Aggregate:
         if steps and (steps in self.sequences or len(self.sequences) < MAX_DISTINCT_SEQUENCES):
             self.sequences[steps] += 1
 
+    def merge(self, other: Aggregate) -> None:
+        """Fold in another aggregate (samples flushed under another provisional key)."""
+        self.samples += other.samples
+        self.observed += other.observed
+        for key, theirs in sorted(other.kinds.items(), key=lambda item: item[1].first_seen):
+            mine = self.kinds.setdefault(key, _KindStats(first_seen=len(self.kinds)))
+            mine.samples += theirs.samples
+            mine.count += theirs.count
+            for name, values in theirs.states.items():
+                mine.states[name].update(values)
+            mine.delays.extend(theirs.delays[:MAX_DELAYS - len(mine.delays)])
+        for steps, count in other.sequences.items():
+            if steps in self.sequences or len(self.sequences) < MAX_DISTINCT_SEQUENCES:
+                self.sequences[steps] += count
+
     def summary(self) -> EventSummary:
         kinds = sorted(self.kinds.items(), key=lambda item: (-item[1].samples,
                                                              item[1].first_seen))
@@ -241,7 +256,7 @@ def aggregate(observations: Iterable[Observation],
               key_of: Callable[[OperationSample], Hashable] = sample_key,
               ) -> dict[Hashable, EventSummary]:
     """Per sample key: how many samples were observed and what followed them."""
-    aggregates: dict[Hashable, _Aggregate] = defaultdict(_Aggregate)
+    aggregates: dict[Hashable, Aggregate] = defaultdict(Aggregate)
     for observation in observations:
         aggregates[key_of(observation.sample)].add(observation)
     return {key: value.summary() for key, value in aggregates.items()}

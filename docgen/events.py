@@ -18,11 +18,11 @@ from typing import Any, cast
 
 from docgen.config import Config
 from docgen.correlate import (
+    Aggregate,
     EventSummary,
     Listening,
     Notice,
     OperationSample,
-    aggregate,
     correlate,
 )
 from docgen.model import (
@@ -49,6 +49,12 @@ from docgen.schema import SchemaSettings
 OperationKey = tuple[str, str, str | None]  # method, path (a template once final), name
 MAX_SESSIONS = 100_000  # session -> user entries remembered
 MAX_OPERATION_KEYS = 10_000
+# Memory stays flat in the number of flows: every FLUSH_EVERY exchanges, samples whose
+# window closed more than SETTLE_S before the latest response end are correlated, folded
+# into per-operation aggregates and dropped, with the notices nothing can claim any more.
+# SETTLE_S covers records stored out of time order (they are stored as responses end).
+FLUSH_EVERY = 5_000
+SETTLE_S = 120.0
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 NO_LISTENER = ("No notifications were recorded in this capture (no CometD client listened on "
                "{path}), so what follows this operation is unknown: record a notifications "
@@ -95,12 +101,22 @@ class EventCollector:
         # path of it for the final template: no per-request strings are kept.
         self.keys: dict[OperationKey, OperationKey] = {}
         self.key_paths: dict[OperationKey, str] = {}
+        self.aggregates: dict[OperationKey, Aggregate] = {}
+        self.horizon = 0.0  # the latest response end seen
+        self.added = 0
+        self.notice_order = 0
 
     def add(self, exchange: Exchange, template: str | None = None) -> None:
         """Fold one exchange in; `template` is the path template it was filed under so far
         (ModelBuilder.add's answer; the raw path when not known)."""
         if not self.path:
             return
+        self.added += 1
+        if self.added % FLUSH_EVERY == 0:
+            self.flush(self.horizon - SETTLE_S)
+        ended = ended_at(exchange)
+        if ended is not None:
+            self.horizon = max(self.horizon, ended)
         user = intern(basic_user(exchange))
         if exchange.session and user and (exchange.session in self.users
                                           or len(self.users) < MAX_SESSIONS):
@@ -123,7 +139,8 @@ class EventCollector:
             self.notices.append(Notice(
                 ended, session, user, self.bayeux.kind(message_key(message)),
                 tuple(state_values(message.get("data"), self.settings.max_depth)),
-                client, len(self.notices)))
+                client, self.notice_order))
+            self.notice_order += 1
 
     def _add_operation(self, exchange: Exchange, user: str, template: str) -> None:
         ended = ended_at(exchange)
@@ -154,21 +171,38 @@ class EventCollector:
         """Fill operations' events and the model's notifications (the model is changed)."""
         if not self.path:
             return model
-        observations = correlate(self.samples, self.notices, self.listening, self.window,
-                                 self.users)
-        final_keys = {key: (key[0], template_of(path), key[2])
-                      for key, path in self.key_paths.items()}
-
-        def final_key(sample: OperationSample) -> Hashable:
-            return final_keys[cast(OperationKey, sample.key)]
-
-        summaries = aggregate(observations, final_key)
+        self.flush(float("inf"))
+        merged: dict[Hashable, Aggregate] = {}
+        for key, partial in self.aggregates.items():
+            final = (key[0], template_of(self.key_paths[key]), key[2])
+            merged.setdefault(final, Aggregate()).merge(partial)
+        summaries = {key: value.summary() for key, value in merged.items()}
         recorded = bool(self.bayeux.exchanges)
         for endpoint in model.endpoints:
             for operation in endpoint.operations:
                 self._fill(endpoint, operation, summaries, recorded)
         model.notifications = self._document(summaries)
         return model
+
+    def flush(self, settled_before: float) -> None:
+        """Correlate the samples whose window ended before `settled_before`, fold them into
+        the aggregates and forget them, with the notices and spans only they could use."""
+        settled = [s for s in self.samples if s.ended + self.window < settled_before]
+        if not settled:
+            return
+        keep = {id(s) for s in self.samples} - {id(s) for s in settled}
+        # All buffered samples go in, so a settled sample's window still stops at the
+        # next operation even when that one is not settled yet.
+        for observation in correlate(self.samples, self.notices, self.listening, self.window,
+                                     self.users):
+            if id(observation.sample) not in keep:
+                key = cast(OperationKey, observation.sample.key)
+                self.aggregates.setdefault(key, Aggregate()).add(observation)
+        self.samples = [s for s in self.samples if id(s) in keep]
+        oldest = min((s.started for s in self.samples), default=settled_before)
+        cutoff = min(oldest, settled_before)
+        self.notices = [n for n in self.notices if n.time >= cutoff]
+        self.listening = [span for span in self.listening if span.ended >= cutoff]
 
     def _fill(self, endpoint: Endpoint, operation: Operation,
               summaries: dict[Hashable, EventSummary], recorded: bool) -> None:

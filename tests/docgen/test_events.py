@@ -212,3 +212,40 @@ def test_event_window_is_a_checked_config_key() -> None:
     for bad in (0, -1, 7200, "5", True):
         with pytest.raises(WsdocError, match="event_window"):
             from_mapping({"event_window": bad})
+
+
+def shifted_captures(repeats: int) -> list[Exchange]:
+    """The agent capture again and again, five minutes apart (a long recording)."""
+    from dataclasses import replace
+
+    exchanges = []
+    for index in range(repeats):
+        for exchange in agent_capture():
+            exchanges.append(replace(exchange, started=exchange.started + 300.0 * index))
+    return exchanges
+
+
+def test_long_recordings_are_correlated_in_flushes_with_the_same_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.events as events
+
+    capture = shifted_captures(40)
+    whole = build_model(capture)
+    buffered: list[int] = []
+    original = events.EventCollector.flush
+
+    def spy(self: events.EventCollector, settled_before: float) -> None:
+        original(self, settled_before)
+        buffered.append(len(self.samples) + len(self.notices))
+
+    monkeypatch.setattr(events, "FLUSH_EVERY", 7)
+    monkeypatch.setattr(events.EventCollector, "flush", spy)
+    flushed = build_model(capture)
+    for name, template in [("NotReady", VOICE), ("Ready", VOICE),
+                           ("Dial", "/api/v2/me/devices/{deviceId}/calls")]:
+        assert voice_operation(flushed, name, template).events == \
+            voice_operation(whole, name, template).events
+        assert voice_operation(flushed, name, template).event_sequences == \
+            voice_operation(whole, name, template).event_sequences
+    assert voice_operation(flushed, "NotReady").events[0].seen == "40/40"
+    assert len(buffered) > 20 and max(buffered[:-1]) < 30  # bounded, not 40 x 8
