@@ -114,6 +114,11 @@ def render_operation(op: Operation, ctx: PageContext, level: int) -> str:
     if op.description.strip():
         parts.append(op.description.strip())
     parts.append(operation_facts(op))
+    if op.responses and min(op.responses) >= 400:
+        statuses = ", ".join(str(status) for status in sorted(op.responses))
+        parts.append('!!! warning "Never accepted in this capture"\n\n'
+                     f"    Every recorded request of this operation was rejected (HTTP {statuses}):"
+                     " the server may not support it, or it was only sent in a wrong state.")
     if op.request_headers:
         parts += [f"{head} Request headers", param_table(op.request_headers)]
     if op.request is not None:

@@ -199,3 +199,18 @@ def test_hostile_titles_never_reach_html_titles(template: str, tmp_path: Path) -
                         SiteOptions(), None)
     nav_titles = re.findall(r"^  - (.*): ", files["mkdocs.yml"], re.MULTILINE)
     assert nav_titles and all("<" not in t and ">" not in t for t in nav_titles)
+
+
+def test_operations_only_ever_rejected_are_flagged() -> None:
+    from docgen.model import Operation, ResponseDoc
+    from docgen.render_endpoint import render_operation
+
+    rejected = Operation("Fly", sample_count=2, responses={400: ResponseDoc(400, 2)})
+    accepted = Operation("Hold", sample_count=2, responses={200: ResponseDoc(200, 1),
+                                                             400: ResponseDoc(400, 1)})
+    from docgen.profile import PROFILES
+    from docgen.render_endpoint import PageContext
+
+    ctx = PageContext("http://localhost:8090", PROFILES["webservices"], "descriptions/x.md")
+    assert "Never accepted in this capture" in render_operation(rejected, ctx, 2)
+    assert "Never accepted" not in render_operation(accepted, ctx, 2)
