@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
@@ -32,7 +32,6 @@ DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
 COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
-SWITCH_INTERVAL_S = 0.0005
 
 
 class Recorder:
@@ -103,15 +102,13 @@ class Recorder:
             self.writer.close()
         try:
             self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability],
-                                      annotate=self._check if self.checker else None)
+                                      annotate=self._check if self.checker else None,
+                                      notify=self._release)
         except WsdocError as exc:
             raise exceptions.OptionsError(str(exc)) from None
 
     def running(self) -> None:
         self.loop = asyncio.get_running_loop()
-        # The writer thread needs the GIL briefly per batch while the event loop is busy;
-        # at the default 5 ms switch interval each held response would wait for it.
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
         if self.writer:
             log.info(f"wsdoc: recording into {self.writer.path} ({self.durability} durability)")
 
@@ -136,13 +133,9 @@ class Recorder:
         if self.durability == "async":
             self.writer.submit(snap)
             return
-        loop = asyncio.get_running_loop()
-        committed: asyncio.Future[bool] = loop.create_future()
-
-        def done(ok: bool) -> None:
-            loop.call_soon_threadsafe(_resolve, committed, ok)
-
-        self.writer.submit(snap, done)
+        self.loop = self.loop or asyncio.get_running_loop()
+        committed: asyncio.Future[bool] = self.loop.create_future()
+        self.writer.submit(snap, partial(_resolve, committed))
         try:
             await asyncio.wait_for(asyncio.shield(committed), COMMIT_WAIT_S)
         except TimeoutError:
@@ -176,6 +169,11 @@ class Recorder:
                 self._warn(f"wsdoc: contract: {line[:300]}")
         return found
 
+    def _release(self, results: list[tuple[Callable[[bool], None], bool]]) -> None:
+        """Runs on the writer thread after a commit: resolve the batch on the event loop."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(_call_all, results)
+
     def _warn(self, message: str) -> None:
         # Log on the event loop's thread: mitmproxy's log handlers are not thread-safe.
         if self.loop is not None and self.loop.is_running():
@@ -192,6 +190,11 @@ class Recorder:
             self.writer.close()
             self.writer = None
         log.info(f"wsdoc: {self.summary()}")
+
+
+def _call_all(results: list[tuple[Callable[[bool], None], bool]]) -> None:
+    for done, ok in results:
+        done(ok)
 
 
 def _resolve(future: asyncio.Future[bool], ok: bool) -> None:

@@ -67,8 +67,18 @@ class Redactor:
         # Session tags are keyed hashes; the key lives only in memory for this run, so
         # the stored tag can't be checked against a guessed cookie value.
         self.session_key = os.urandom(32)
+        self._secret_names: dict[str, bool] = {}
 
     def is_secret_name(self, name: str) -> bool:
+        # Names repeat across flows (headers, JSON keys): remember the answers, bounded.
+        known = self._secret_names.get(name)
+        if known is None:
+            known = self._is_secret_name(name)
+            if len(self._secret_names) < 50_000:
+                self._secret_names[name] = known
+        return known
+
+    def _is_secret_name(self, name: str) -> bool:
         key = normalise(name)
         if key in ("pin", "otp", "pwd"):  # short words only as whole names (not "spinner")
             return True
@@ -108,6 +118,8 @@ class Redactor:
     # -- strings ----------------------------------------------------------------------
     def text(self, value: str) -> str:
         """Mask secrets recognisable by shape inside any free text."""
+        if not self.extra_patterns and "eyJ" not in value and "://" not in value:
+            return value  # the common case, checked without a regex
         value = JWT_CANDIDATE_RE.sub(_mask_jwt, value)
         value = USERINFO_RE.sub(lambda m: f"{m['pre']}{MASK}@", value)
         for pattern in self.extra_patterns:

@@ -22,6 +22,9 @@ from docgen.store import INSERT_SQL, connect, to_row
 
 log = logging.getLogger(__name__)
 Done = Callable[[bool], None]  # called with True once committed, False if not stored
+# Hands a batch's (callback, committed) pairs over at once: one wake-up of the event loop
+# per batch instead of one per record.
+Notify = Callable[[list[tuple[Done, bool]]], None]
 # Findings to store beside a record (kind, endpoint, detail), e.g. live contract checks.
 Annotate = Callable[[Exchange], list[tuple[str, str, str]]]
 
@@ -40,10 +43,11 @@ class StoreWriter:
 
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
                  synchronous: str = "NORMAL", batch_max: int = 256,
-                 annotate: Annotate | None = None) -> None:
+                 annotate: Annotate | None = None, notify: Notify | None = None) -> None:
         self.path = Path(path)
         self.prepare = prepare
         self.annotate = annotate
+        self.notify = notify
         self.batch_max = batch_max
         self.conn = connect(self.path, synchronous=synchronous)
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -98,9 +102,13 @@ class StoreWriter:
                 rows.append(to_row(record))
                 notes.append(found)
         ok = self._commit(rows, notes)
-        for item, was_stored in zip(batch, stored, strict=True):
-            if item.done is not None:
-                item.done(ok and was_stored)
+        results = [(item.done, ok and was_stored)
+                   for item, was_stored in zip(batch, stored, strict=True) if item.done]
+        if self.notify is not None:
+            self.notify(results)
+        else:
+            for done, result in results:
+                done(result)
 
     def _commit(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]) -> bool:
         if not rows:
