@@ -137,7 +137,8 @@ class Recorder:
         committed: asyncio.Future[bool] = self.loop.create_future()
         self.writer.submit(snap, partial(_resolve, committed))
         try:
-            await asyncio.wait_for(asyncio.shield(committed), COMMIT_WAIT_S)
+            # On timeout the future is cancelled; `_resolve` skips futures already done.
+            await asyncio.wait_for(committed, COMMIT_WAIT_S)
         except TimeoutError:
             self._warn(f"wsdoc: store is slow; released {flow.request.path[:80]} before commit")
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mitmproxy import http
+from mitmproxy.net.http import url
 
 from docgen.record import Body, Exchange, Pairs
 
@@ -30,8 +31,14 @@ class MessageSnapshot:
     raw: bytes | None
 
 
+RawFields = tuple[tuple[bytes, bytes], ...]  # mitmproxy's immutable header fields
+
+
 @dataclass
 class FlowSnapshot:
+    """References out of a live flow; everything that costs (decoding headers, parsing
+    the query string) is left for `to_exchange` on the writer thread."""
+
     flow_id: str
     started: float
     ended: float | None
@@ -40,15 +47,20 @@ class FlowSnapshot:
     scheme: str
     host: str
     port: int
-    path: str
-    query: Pairs
+    target: str  # path and query, as sent
     http_version: str
-    request: MessageSnapshot
+    request_fields: RawFields
+    request_raw: bytes | None
     status: int | None = None
     reason: str = ""
-    response: MessageSnapshot | None = None
+    response_fields: RawFields | None = None
+    response_raw: bytes | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.target.partition("?")[0]
 
 
 def printable(text: str) -> str:
@@ -56,26 +68,30 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _pairs(headers: object) -> Pairs:
-    fields = getattr(headers, "fields", ())
+def _pairs(fields: RawFields) -> Pairs:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in fields]
+
+
+def _query(target: str) -> Pairs:
+    # What mitmproxy's Request.query gives: the query ends at a fragment, if any.
+    query = target.partition("?")[2].partition("#")[0]
+    return [(printable(k), printable(v)) for k, v in url.decode(query)]
 
 
 def snapshot(flow: http.HTTPFlow) -> FlowSnapshot:
     """Copy what we record out of a live flow (references only; runs on the event loop)."""
     req, resp = flow.request, flow.response
-    path, _, _ = req.path.partition("?")
     peer = flow.client_conn.peername
-    ended = resp.timestamp_end if resp else None
     return FlowSnapshot(
-        flow_id=flow.id, started=req.timestamp_start or time.time(), ended=ended,
+        flow_id=flow.id, started=req.timestamp_start or time.time(),
+        ended=resp.timestamp_end if resp else None,
         client=f"{peer[0]}:{peer[1]}" if peer else "",
         method=req.method, scheme=req.scheme, host=req.pretty_host, port=req.port,
-        path=printable(path), http_version=req.http_version,
-        query=[(printable(k), printable(v)) for k, v in req.query.items(multi=True)],
-        request=MessageSnapshot(_pairs(req.headers), req.raw_content),
+        target=req.path, http_version=req.http_version,
+        request_fields=req.headers.fields, request_raw=req.raw_content,
         status=resp.status_code if resp else None, reason=resp.reason if resp else "",
-        response=MessageSnapshot(_pairs(resp.headers), resp.raw_content) if resp else None,
+        response_fields=resp.headers.fields if resp else None,
+        response_raw=resp.raw_content if resp else None,
         error=flow.error.msg if flow.error else None,
     )
 
@@ -173,14 +189,17 @@ def to_body(message: MessageSnapshot | None, limit: int, warnings: list[str]) ->
 def to_exchange(snap: FlowSnapshot, limit: int) -> Exchange:
     """Build the (not yet redacted) record; decoding problems go to `snap.warnings`."""
     duration = (snap.ended - snap.started) * 1000 if snap.ended else None
+    request = MessageSnapshot(_pairs(snap.request_fields), snap.request_raw)
+    response = (MessageSnapshot(_pairs(snap.response_fields), snap.response_raw)
+                if snap.response_fields is not None else None)
     return Exchange(
         flow_id=snap.flow_id, started=snap.started, duration_ms=duration, client=snap.client,
         method=snap.method, scheme=snap.scheme, host=snap.host, port=snap.port,
-        path=snap.path, query=snap.query, http_version=snap.http_version,
-        request_headers=snap.request.headers,
-        request_body=to_body(snap.request, limit, snap.warnings),
+        path=printable(snap.path), query=_query(snap.target), http_version=snap.http_version,
+        request_headers=request.headers,
+        request_body=to_body(request, limit, snap.warnings),
         status=snap.status, reason=snap.reason,
-        response_headers=snap.response.headers if snap.response else [],
-        response_body=to_body(snap.response, limit, snap.warnings),
+        response_headers=response.headers if response else [],
+        response_body=to_body(response, limit, snap.warnings),
         error=snap.error,
     )

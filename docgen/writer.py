@@ -105,7 +105,8 @@ class StoreWriter:
         results = [(item.done, ok and was_stored)
                    for item, was_stored in zip(batch, stored, strict=True) if item.done]
         if self.notify is not None:
-            self.notify(results)
+            if results:  # async durability queues without callbacks: nothing to wake
+                self.notify(results)
         else:
             for done, result in results:
                 done(result)
