@@ -24,14 +24,12 @@ no Content-Length and no Host, `-d` with the body, every argument quoted with
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import shlex
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from docgen.record import Exchange
+from docgen.record import Exchange, decode_basic, is_basic
 from docgen.redact import MASK
 
 DEFAULT_BASE_URL = "http://localhost:8090"
@@ -151,12 +149,10 @@ def with_vars(value: str, name: str) -> Word:
 
 def basic_user(value: str) -> Word | None:
     """`-u` argument for a recorded Basic header; None when it is not Basic."""
-    scheme, _, credentials = value.strip().partition(" ")
-    if scheme.lower() != "basic":
+    if not is_basic(value):
         return None
-    try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    decoded = decode_basic(value)
+    if decoded is None:
         return (Var("USERNAME"), ":", Var("PASSWORD"))
     user, _, password = decoded.partition(":")
     if password == MASK:

@@ -10,8 +10,6 @@ endpoint templates are final, and fills `Operation.events` and `ApiModel.notific
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Hashable
 from sys import intern
 from typing import Any, cast
@@ -43,7 +41,7 @@ from docgen.notifications import (
     state_values,
 )
 from docgen.operations import read_json
-from docgen.record import Exchange
+from docgen.record import Exchange, basic_user
 from docgen.schema import SchemaSettings
 
 OperationKey = tuple[str, str, str | None]  # method, path (a template once final), name
@@ -64,18 +62,6 @@ NOT_OBSERVED = ("No notifications client of the same session or user was listeni
 NONE_ACCEPTED = "No accepted (2xx) request of this operation was recorded."
 META_ORDER = ["/meta/handshake", "/meta/subscribe", "/meta/connect", "/meta/unsubscribe",
               "/meta/disconnect"]  # the protocol in the order a client goes through it
-
-
-def basic_user(exchange: Exchange) -> str:
-    """The user name of a Basic Authorization header (kept by redaction), else ""."""
-    scheme, _, credentials = (exchange.header("authorization") or "").strip().partition(" ")
-    if scheme.lower() != "basic":
-        return ""
-    try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return ""
-    return decoded.partition(":")[0]
 
 
 def ended_at(exchange: Exchange) -> float | None:
@@ -117,7 +103,7 @@ class EventCollector:
         ended = ended_at(exchange)
         if ended is not None:
             self.horizon = max(self.horizon, ended)
-        user = intern(basic_user(exchange))
+        user = intern(basic_user(exchange.header("authorization") or ""))
         if exchange.session and user and (exchange.session in self.users
                                           or len(self.users) < MAX_SESSIONS):
             self.users[exchange.session] = user

@@ -8,6 +8,8 @@ decode them); headers and query strings keep order and repeats.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,3 +79,24 @@ class Exchange:
         )
         host = self.host if default else f"{self.host}:{self.port}"
         return f"{self.scheme}://{host}{self.path}"
+
+
+def is_basic(authorization: str) -> bool:
+    return authorization.strip().partition(" ")[0].lower() == "basic"
+
+
+def decode_basic(authorization: str) -> str | None:
+    """`user:password` of a Basic Authorization value; None when it is not Basic or its
+    credentials are not valid base64 UTF-8."""
+    scheme, _, credentials = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def basic_user(authorization: str) -> str:
+    """The user name of a Basic Authorization value, else ""."""
+    return (decode_basic(authorization) or "").partition(":")[0]

@@ -12,7 +12,6 @@ is not a secret).
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
@@ -23,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from docgen.record import Body, Exchange, Pairs
+from docgen.record import Body, Exchange, Pairs, basic_user, decode_basic, is_basic
 
 # Brackets mark it as a placeholder for secret scanners (detect-secrets ignores it)
 # and for readers; it is never a plausible real value.
@@ -109,7 +108,7 @@ class Redactor:
         secret = _session_cookie(ex.request_headers, "cookie") or _session_cookie(
             ex.response_headers, "set-cookie")
         if not secret:
-            user = _basic_user(ex.header("Authorization") or "")
+            user = basic_user(ex.header("Authorization") or "")
             secret = f"user:{user}" if user else ""
         if not secret:
             return ""
@@ -234,16 +233,6 @@ def _session_cookie(headers: Pairs, header: str) -> str:
     return ""
 
 
-def _basic_user(value: str) -> str:
-    scheme, _, credentials = value.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return ""
-    try:
-        return base64.b64decode(credentials.strip(), validate=True).decode().partition(":")[0]
-    except (binascii.Error, UnicodeDecodeError):
-        return ""
-
-
 def _mask_cookie(part: str) -> str:
     name, sep, value = part.partition("=")
     return f"{name}{sep}{MASK}" if sep and value.strip() else part
@@ -252,11 +241,10 @@ def _mask_cookie(part: str) -> str:
 def redact_authorization(value: str) -> str:
     """Keep the scheme; for Basic keep the user name, and an empty password stays empty."""
     scheme, _, credentials = value.strip().partition(" ")
-    if scheme.lower() != "basic":
+    if not is_basic(value):
         return f"{scheme} {MASK}" if credentials else MASK
-    try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    decoded = decode_basic(value)
+    if decoded is None:
         return f"{scheme} {MASK}"
     user, sep, password = decoded.partition(":")
     if sep and not password:
