@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -17,6 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.support.proxy_proc import run_proxy
+from tests.support.upstream import in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 WSDOC = str(Path(sys.executable).parent / "wsdoc")
@@ -64,11 +64,5 @@ def serve_folder(folder: Path) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 (a free port) from a thread; yield the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0),
                                  partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with in_thread(server) as port:
+        yield f"http://127.0.0.1:{port}/"

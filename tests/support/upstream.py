@@ -79,11 +79,18 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
         daemon_threads = True
         allow_reuse_address = True
 
-    server = Server(("127.0.0.1", 0), Handler)
+    with in_thread(Server(("127.0.0.1", 0), Handler)) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def in_thread(server: socketserver.BaseServer) -> Iterator[int]:
+    """Serve from a daemon thread; yield the port; shut down and close afterwards."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server.server_address[1]  # type: ignore[index]
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(5)
