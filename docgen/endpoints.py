@@ -267,8 +267,8 @@ def _when(epoch: float | None) -> datetime | None:
 
 def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> ApiModel:
     """The documentation model of a stream of exchanges in one pass, with the notifications
-    that followed operations (docgen.events). Memory: per endpoint, plus about 100 bytes per
-    accepted operation request and per notification, kept for the correlation."""
+    that followed operations (docgen.events). Memory: per endpoint, plus the operations and
+    notifications of the last few minutes of traffic, kept until their correlation settles."""
     builder = ModelBuilder(config)
     events = EventCollector(builder.config, builder.settings)
     for exchange in exchanges:

@@ -3,9 +3,10 @@
 `EventCollector.add` sees every exchange that `ModelBuilder.add` sees. Exchanges on the
 notifications path are split into Bayeux messages (docgen.notifications); accepted
 operation requests become samples. Both are kept small (times, session tags, message
-kinds and states, never bodies), so memory grows with the number of operations and
-notifications, not with their size. `apply` correlates them (docgen.correlate) once the
-endpoint templates are final, and fills `Operation.events` and `ApiModel.notifications`.
+kinds and states, never bodies). Samples are correlated (docgen.correlate) in flushes
+once their window has settled, then dropped, so memory stays flat in the number of flows;
+`apply` flushes the rest, maps samples to the final endpoint templates, and fills
+`Operation.events` and `ApiModel.notifications`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from docgen.notifications import (
     BayeuxStats,
     Message,
     MessageKey,
+    bayeux_messages,
     message_key,
     on_path,
     state_values,
@@ -115,12 +117,13 @@ class EventCollector:
     def _add_bayeux(self, exchange: Exchange, user: str) -> None:
         ended = ended_at(exchange)
         reply = exchange.response_body if ended is not None else None
-        delivered = self.bayeux.add(exchange.path, exchange.request_body, reply)
+        sent = bayeux_messages(exchange.request_body)
+        delivered = self.bayeux.add(exchange.path, sent, reply)
         if ended is None or exchange.method.upper() != "POST":
             return
         session = intern(exchange.session)
         self.listening.append(Listening(session, user, exchange.started, ended))
-        client = intern(client_of(exchange))
+        client = intern(client_of(sent or []))
         for message in delivered:
             self.notices.append(Notice(
                 ended, session, user, self.bayeux.kind(message_key(message)),
@@ -220,12 +223,10 @@ class EventCollector:
         return document(self.bayeux, self.window, causes)
 
 
-def client_of(exchange: Exchange) -> str:
+def client_of(sent: list[Message]) -> str:
     """The Bayeux clientId a request was sent for ("" when none was named)."""
-    parsed, why = read_json(exchange.request_body)
-    messages: list[Any] = parsed if isinstance(parsed, list) else [parsed]
-    for message in messages if not why else []:
-        if isinstance(message, dict) and isinstance(message.get("clientId"), str):
+    for message in sent:
+        if isinstance(message.get("clientId"), str):
             return str(message["clientId"])[:200]
     return ""
 

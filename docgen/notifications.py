@@ -245,10 +245,10 @@ class BayeuxStats:
         self.examples: dict[MessageKey, Message] = {}  # the first whole message of each kind
         self.keys: dict[MessageKey, MessageKey] = {}
 
-    def add(self, path: str, request: Body, reply: Body | None) -> list[Message]:
-        """Fold one exchange in; the data messages its reply delivered, in order."""
+    def add(self, path: str, sent: list[Message] | None, reply: Body | None) -> list[Message]:
+        """Fold one exchange in (`sent`: its request's `bayeux_messages`, parsed once by the
+        caller); the data messages its reply delivered, in order."""
         self.exchanges += 1
-        sent = bayeux_messages(request)
         if sent is None:
             self.not_bayeux += 1
             return []

@@ -95,7 +95,7 @@ def handshake(client: str, started: float, **extra: Any) -> list[Exchange]:
 def stats_of(exchanges: list[Exchange], settings: SchemaSettings | None = None) -> BayeuxStats:
     stats = BayeuxStats(PATH, settings or SchemaSettings())
     for exchange in exchanges:
-        stats.add(exchange.path, exchange.request_body, exchange.response_body)
+        stats.add(exchange.path, bayeux_messages(exchange.request_body), exchange.response_body)
     return stats
 
 
