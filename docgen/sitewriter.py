@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -92,23 +91,16 @@ def write_if_changed(target: Path, content: str) -> bool:
     if target.is_file() and target.read_bytes() == data:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".wsdoc-", dir=target.parent)
+    # One writer owns the folder, so a fixed temporary name is safe; a plain write gets
+    # the usual umask-based mode (readable, publishable), which mkstemp's 0600 was not.
+    temporary = target.with_name(f".{target.name}.wsdoc-tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        # mkstemp makes 0600 files; generated docs are meant to be read and published.
-        os.chmod(temporary, 0o666 & ~_umask())
+        temporary.write_bytes(data)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return True
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def remove_stale(site: Path, stale: Iterable[str]) -> list[str]:
