@@ -19,12 +19,12 @@ from functools import partial
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
-from docgen.capture import FlowSnapshot, snapshot, to_exchange
+from docgen.capture.record import Exchange
+from docgen.capture.redact import RedactionError, Redactor
+from docgen.capture.snapshot import FlowSnapshot, snapshot, to_exchange
+from docgen.capture.writer import StoreWriter
+from docgen.drift.live import LiveChecker
 from docgen.errors import WsdocError
-from docgen.livecheck import LiveChecker
-from docgen.record import Exchange
-from docgen.redact import RedactionError, Redactor
-from docgen.writer import StoreWriter
 
 log = logging.getLogger(__name__)
 

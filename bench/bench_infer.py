@@ -30,9 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docgen.endpoints import build_model  # noqa: E402
-from docgen.store import Store  # noqa: E402
-from tests.docgen.ws_traffic import synthetic_traffic  # noqa: E402
+from docgen.capture.store import Store  # noqa: E402
+from docgen.capture.synthetic import synthetic_traffic  # noqa: E402
+from docgen.infer.builder import build_model  # noqa: E402
 
 BATCH = 2000
 Comparator = Callable[[Path, int], dict[str, Any]]

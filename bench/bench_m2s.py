@@ -11,7 +11,7 @@ process's own peak RSS):
 
 * wsdoc: `build_model` over the store (bench_infer --measure); then, for Python-level
   memory, tracemalloc peaks of `build_model` and of endpoint inference alone (ModelBuilder,
-  without the notification correlation of docgen.events);
+  without the notification correlation of docgen.infer.events);
 * mitmproxy2swagger (PyPI, in its own venv bench/.m2s-venv, created on demand): pass 1
   `-i FLOWS -o spec.yaml -p http://gws.example:8090/api/v2 -r ID_REGEX -s -f flow` lists the
   paths as `ignore:` entries of `x-path-templates`; every `ignore:` prefix is removed (its
@@ -45,9 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import bench_infer  # noqa: E402
-from docgen.record import Exchange  # noqa: E402
-from docgen.store import Store  # noqa: E402
-from tests.docgen.ws_traffic import HOST, PORT  # noqa: E402
+from docgen.capture.record import Exchange  # noqa: E402
+from docgen.capture.store import Store  # noqa: E402
+from docgen.capture.synthetic import HOST, PORT  # noqa: E402
 
 M2S_VENV = ROOT / "bench" / ".m2s-venv"
 M2S_REQUIREMENT = "mitmproxy2swagger==0.14.0"  # the newest release for Python 3.11
@@ -174,7 +174,7 @@ def run_wsdoc(store: Path, budget: float) -> dict[str, Any]:
 
 def trace_inference(store: Path) -> dict[str, Any]:
     """Traced peak of endpoint inference alone (ModelBuilder, no notification correlation)."""
-    from docgen.endpoints import ModelBuilder
+    from docgen.infer.builder import ModelBuilder
 
     tracemalloc.start()
     builder = ModelBuilder()

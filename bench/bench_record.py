@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import run_load  # noqa: E402
-from tests.support.gwssim_proc import run_gwssim  # noqa: E402
-from tests.support.proxy_proc import run_proxy  # noqa: E402
+from docgen.cli.processes import run_proxy  # noqa: E402
+from gwssim.process import run_gwssim  # noqa: E402
 
 PATHS = ["/api/v2/diagnostics/version", "/api/v2/me", "/api/v2/me/devices?fields=*",
          "/api/v2/users?fields=id,userName"]

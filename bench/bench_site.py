@@ -28,14 +28,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docgen.config import Config  # noqa: E402
-from docgen.endpoints import build_model  # noqa: E402
-from docgen.openapi import to_openapi  # noqa: E402
-from docgen.record import Exchange  # noqa: E402
-from docgen.render import SiteOptions, render_site  # noqa: E402
-from docgen.sitewriter import run_mkdocs, write_site  # noqa: E402
-from docgen.store import Store  # noqa: E402
-from tests.support.site_models import exchange  # noqa: E402
+from docgen.capture.record import Exchange  # noqa: E402
+from docgen.capture.store import Store  # noqa: E402
+from docgen.infer.builder import build_model  # noqa: E402
+from docgen.infer.config import Config  # noqa: E402
+from docgen.publish.openapi import to_openapi  # noqa: E402
+from docgen.publish.site.pages import SiteOptions, render_site  # noqa: E402
+from docgen.publish.site.writer import run_mkdocs, write_site  # noqa: E402
+from docgen.capture.synthetic import exchange  # noqa: E402
 
 
 def resource_traffic(index: int, samples: int) -> Iterator[Exchange]:
@@ -43,16 +43,17 @@ def resource_traffic(index: int, samples: int) -> Iterator[Exchange]:
     base = f"/api/v2/res{index:03d}"
     for sample in range(samples):
         item = str(uuid.UUID(int=index * 1000 + sample))
-        yield exchange("GET", base, 200, {
+        yield exchange("GET", base, {
             "statusCode": 0, "items": [{"id": item, "name": f"item {sample}", "level": sample,
                                         "enabled": sample % 2 == 0, "tags": ["a", "b"]}]},
             query=[("fields", "id,name")] if sample % 2 else None)
         operation = "Start" if sample % 2 else "Stop"
         ok = sample % 3 != 2
-        yield exchange("POST", f"{base}/{item}", 200 if ok else 400,
+        yield exchange("POST", f"{base}/{item}",
                        {"statusCode": 0} if ok else {"statusCode": 2, "statusMessage": "no"},
+                       200 if ok else 400,
                        {"operationName": operation, "reason": f"r{sample}",
-                        "userData": {"k": sample}}, reason="OK" if ok else "Bad Request")
+                        "userData": {"k": sample}})
 
 
 def make_store(path: Path, endpoints: int, samples: int) -> int:

@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.support.gwssim_proc import run_gwssim
+from gwssim.process import run_gwssim
 
 
 @pytest.fixture(scope="session")

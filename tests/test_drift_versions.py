@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
+from docgen.cli.processes import run_proxy
+from gwssim.process import ROOT, run_gwssim
 from gwssim.versions import CHANGES_IN_202, MUTE_OPERATIONS, Change
-from tests.support.gwssim_proc import run_gwssim
-from tests.support.proxy_proc import ROOT, run_proxy
 
 # Which drift kinds can show each kind of change in versions.py.
 CHECK_KINDS = {

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from docgen.endpoints import build_model
-from docgen.model import ApiModel, Endpoint, FieldDoc
-from docgen.operations import read_json
-from docgen.store import Store
+from docgen.capture.store import Store
+from docgen.infer.accumulators import read_json
+from docgen.infer.builder import build_model
+from docgen.infer.model import ApiModel, Endpoint, FieldDoc
 from gwssim.data import USER_SEEDS
 from tests.support.recorded_session import (
     AMBIGUOUS_CHANNELS,

@@ -22,16 +22,16 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from docgen.config import Config
-from docgen.correlate import correlate
-from docgen.endpoints import schema_settings
-from docgen.events import EventCollector
-from docgen.render_endpoint import operation_anchor
-from docgen.render_names import page_name
-from docgen.store import Store
+from docgen.capture.store import Store
+from docgen.cli.processes import run_proxy
+from docgen.infer.builder import schema_settings
+from docgen.infer.config import Config
+from docgen.infer.correlate import correlate
+from docgen.infer.events import EventCollector
+from docgen.publish.site.endpoint import operation_anchor
+from docgen.publish.site.names import page_name
 from gwssim.cometd_client import CometdClient, CometdError
-from tests.support.gwssim_proc import run_gwssim
-from tests.support.proxy_proc import run_proxy
+from gwssim.process import run_gwssim
 from tests.support.recorded_site import build, record_session
 
 ROOT = Path(__file__).resolve().parents[1]

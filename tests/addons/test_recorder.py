@@ -10,7 +10,7 @@ from mitmproxy import exceptions
 from mitmproxy.test import taddons, tflow
 
 from addons.recorder import Recorder
-from docgen.store import Store
+from docgen.capture.store import Store
 
 
 def run(coro):  # type: ignore[no-untyped-def]

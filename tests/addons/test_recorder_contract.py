@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.proxy_proc import run_proxy
+from docgen.cli.processes import run_proxy
 from tests.support.upstream import serve
 
 WSDOC = str(Path(sys.executable).parent / "wsdoc")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.store import Store
-from tests.support.gwssim_proc import run_gwssim
-from tests.support.proxy_proc import run_proxy
+from docgen.capture.store import Store
+from docgen.cli.processes import run_proxy
+from gwssim.process import run_gwssim
 
 
 def curl(*args: str) -> str:

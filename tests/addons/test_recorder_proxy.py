@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.store import Store
-from tests.support.proxy_proc import run_proxy
+from docgen.capture.store import Store
+from docgen.cli.processes import run_proxy
 from tests.support.upstream import serve
 
 JSON = b'{"statusCode":0,"version":"8.5.200.50"}'

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from docgen.render import SiteOptions, render_site
-from docgen.sitewriter import run_mkdocs, write_site
-from tests.support.gwssim_proc import run_gwssim
+from docgen.publish.site.pages import SiteOptions, render_site
+from docgen.publish.site.writer import run_mkdocs, write_site
+from gwssim.process import run_gwssim
 from tests.support.recorded_site import build, record_session
 from tests.support.site_models import hostile_model, sample_model
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.support.proxy_proc import run_proxy
+from docgen.cli.processes import run_proxy
 from tests.support.recorded_site import build, serve_folder
 from tests.support.upstream import serve
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from gwssim.cometd_client import CometdClient
+from gwssim.process import ROOT, run_simulator_command
 from tests.gwssim.client import Session
-from tests.support.gwssim_proc import ROOT, run_simulator_command
 
 SCRIPT = ROOT / "gwssim" / "curl_session.sh"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from gwssim.process import run_gwssim
 from gwssim.versions import CHANGES_IN_202, VERSIONS
 from tests.gwssim.client import Session
-from tests.support.gwssim_proc import run_gwssim
 
 
 @pytest.fixture(scope="module")

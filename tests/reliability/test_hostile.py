@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.store import Store
+from docgen.capture.store import Store
+from docgen.cli.processes import Proxy, run_proxy
 from tests.reliability.hostile_cases import Case, all_cases
-from tests.support.proxy_proc import Proxy, run_proxy
 from tests.support.upstream import ECHO, serve
 
 CASES = all_cases()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from docgen.cli.processes import run_proxy
 from tests.reliability.canaries import find_leaks
-from tests.support.proxy_proc import run_proxy
 from tests.support.upstream import serve
 
 pytestmark = pytest.mark.slow

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docgen.cli.processes import BIN, run_proxy
 from gwssim.data import OTHER_USERS_PASSWORD, USER_SEEDS
-from tests.support.gwssim_proc import run_gwssim
-from tests.support.proxy_proc import BIN, run_proxy
+from gwssim.process import run_gwssim
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSION_USERS = 5

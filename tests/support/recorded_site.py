@@ -15,7 +15,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.support.proxy_proc import run_proxy
+from docgen.cli.processes import run_proxy
 from tests.support.upstream import in_thread
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from docgen.model import (
+from docgen.capture.record import Body, Exchange
+from docgen.capture.redact import MASK
+from docgen.infer.model import (
     ApiModel,
     BodyDoc,
     CauseDoc,
@@ -32,8 +34,6 @@ from docgen.model import (
     Param,
     ResponseDoc,
 )
-from docgen.record import Body, Exchange
-from docgen.redact import MASK
 
 PWN = "window.__wsdoc_pwned=1;alert(1)"
 HOSTILE_STRINGS = [

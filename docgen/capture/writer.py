@@ -1,0 +1,138 @@
+"""The store's single writer thread: group commit off mitmproxy's event loop.
+
+Items are queued by the proxy; the thread takes everything waiting (up to `batch_max`),
+turns each item into a record with `prepare` (decode + redact, also off the loop),
+inserts them in one transaction, commits once, then calls each item's `done` callback.
+One commit per batch is what keeps sync durability cheap under load: while one batch
+commits, the next one queues up.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.capture.record import Exchange
+from docgen.capture.store import INSERT_SQL, connect, to_row
+
+log = logging.getLogger(__name__)
+Done = Callable[[bool], None]  # called with True once committed, False if not stored
+# Hands a batch's (callback, committed) pairs over at once: one wake-up of the event loop
+# per batch instead of one per record.
+Notify = Callable[[list[tuple[Done, bool]]], None]
+# Findings to store beside a record (kind, endpoint, detail), e.g. live contract checks.
+Annotate = Callable[[Exchange], list[tuple[str, str, str]]]
+
+
+@dataclass
+class _Item:
+    payload: Any
+    done: Done | None
+
+
+_STOP = object()
+
+
+class StoreWriter:
+    """Owns the write connection; `submit()` is safe to call from any thread."""
+
+    def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
+                 synchronous: str = "NORMAL", batch_max: int = 256,
+                 annotate: Annotate | None = None, notify: Notify | None = None) -> None:
+        self.path = Path(path)
+        self.prepare = prepare
+        self.annotate = annotate
+        self.notify = notify
+        self.batch_max = batch_max
+        self.conn = connect(self.path, synchronous=synchronous)
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.written = 0
+        self.failed_batches = 0
+        self.thread = threading.Thread(target=self._run, name="wsdoc-writer", daemon=True)
+        self.thread.start()
+
+    def submit(self, payload: Any, done: Done | None = None) -> None:
+        self.queue.put(_Item(payload, done))
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write everything queued so far, then stop the thread."""
+        self.queue.put(_STOP)
+        self.thread.join(timeout)
+        self.conn.close()
+
+    def _next_batch(self) -> tuple[list[_Item], bool]:
+        first = self.queue.get()
+        if first is _STOP:
+            return [], True
+        batch, stop = [first], False
+        while len(batch) < self.batch_max:
+            try:
+                item = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                stop = True
+                break
+            batch.append(item)
+        return batch, stop
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            batch, stop = self._next_batch()
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[_Item]) -> None:
+        rows, stored, notes = [], [], []
+        for item in batch:
+            try:
+                record = self.prepare(item.payload)
+                found = self.annotate(record) if self.annotate and record else []
+            except Exception:  # a bug in prepare must never stop the writer
+                log.exception("wsdoc: could not prepare a record")
+                record, found = None, []
+            stored.append(record is not None)
+            if record is not None:
+                rows.append(to_row(record))
+                notes.append(found)
+        ok = self._commit(rows, notes)
+        results = [(item.done, ok and was_stored)
+                   for item, was_stored in zip(batch, stored, strict=True) if item.done]
+        if self.notify is not None:
+            if results:  # async durability queues without callbacks: nothing to wake
+                self.notify(results)
+        else:
+            for done, result in results:
+                done(result)
+
+    def _commit(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]) -> bool:
+        if not rows:
+            return True
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany(INSERT_SQL, rows)
+            if any(notes):
+                # One writer and no deletes: this batch's ids are the last len(rows) ids.
+                last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
+                self.conn.executemany(
+                    "INSERT INTO violations (exchange_id, kind, endpoint, detail) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(last_id - len(rows) + 1 + index, *note)
+                     for index, found in enumerate(notes) for note in found])
+            self.conn.execute("COMMIT")
+        except Exception as exc:  # disk full, locked too long...: report, keep serving
+            self.failed_batches += 1
+            log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
+            try:
+                self.conn.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the transaction may not have started
+                pass
+            return False
+        self.written += len(rows)
+        return True

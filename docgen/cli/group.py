@@ -1,0 +1,40 @@
+"""The `wsdoc` click group: every error becomes one line on stderr and a non-zero exit.
+
+`WsdocError` carries its own exit status; an OS error on a user-given file and a damaged
+store exit 2; click's usage errors keep their status but lose the usage banner.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from docgen.errors import WsdocError
+
+
+class WsdocGroup(click.Group):
+    """A click group whose every error is one line on stderr and a non-zero exit."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as exc:  # usage errors included: no usage banner
+            fail(exc.format_message().replace("\n", " "), exc.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        except WsdocError as exc:
+            fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 2)
+        except sqlite3.Error as exc:  # a store damaged or changed under us
+            fail(f"store error: {exc}", 2)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"wsdoc: error: {message}", err=True)
+    sys.exit(code)

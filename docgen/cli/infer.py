@@ -1,0 +1,110 @@
+"""Inference commands: `explain-path`, `endpoints`, `openapi` and `import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from docgen.capture.importer import import_file
+from docgen.capture.redact import Redactor
+from docgen.capture.store import Store
+from docgen.cli.options import DEFAULT_STORE, config_option, redact_option, store_option
+from docgen.errors import WsdocError
+from docgen.infer.config import load_config
+from docgen.infer.model import ApiModel, Endpoint
+from docgen.infer.paths import PathTemplater
+from docgen.pipeline import read_model
+from docgen.publish.openapi import dumps, to_openapi
+
+
+@click.command("explain-path")
+@click.argument("path")
+@store_option
+@config_option
+@click.pass_context
+def explain_path(ctx: click.Context, path: str, store: str, config_path: str | None) -> None:
+    """Show, segment by segment, how PATH is templated and why."""
+    config = load_config(config_path)
+    target = urlsplit(path).path if "://" in path else path.split("?", 1)[0]
+    if not target.startswith("/"):
+        raise WsdocError(f"path must start with '/': {path!r}")
+    templater = PathTemplater(config)
+    explicit = ctx.get_parameter_source("store") != click.core.ParameterSource.DEFAULT
+    if explicit or Path(store).is_file():
+        with Store(store, readonly=True) as opened:
+            for exchange in opened.exchanges():
+                templater.observe(exchange.path)
+        evidence = f"evidence: {templater.observed} recorded paths from {store}"
+    else:
+        evidence = f"evidence: none (no store at {DEFAULT_STORE})"
+    result = templater.template(target)
+    click.echo(f"{target}\n  -> {result.template}")
+    click.echo(f"  {evidence}; config: {config.source or 'defaults'} "
+               f"(profile {config.profile_name}, param_threshold {config.param_threshold})")
+    rows = result.explain()
+    width = max((len(segment) for segment, _, _ in rows), default=0)
+    outcome_width = max((len(outcome) for _, outcome, _ in rows), default=0)
+    for segment, outcome, reason in rows:
+        click.echo(f"  {segment:<{width}}  {outcome:<{outcome_width}}  {reason}")
+
+
+def endpoint_rows(model: ApiModel) -> list[tuple[str, str, str, str, str]]:
+    def statuses(endpoint: Endpoint) -> str:
+        return ",".join(str(s) for s in endpoint.status_codes) or "-"
+
+    return [(e.method, e.template, ",".join(e.operation_names) or "-", str(e.sample_count),
+             statuses(e)) for e in model.endpoints]
+
+
+@click.command("endpoints")
+@store_option
+@config_option
+def endpoints(store: str, config_path: str | None) -> None:
+    """List the endpoints inferred from a store."""
+    model = read_model(store, load_config(config_path))
+    header = ("METHOD", "TEMPLATE", "OPERATIONS", "SAMPLES", "STATUSES")
+    rows = [header, *endpoint_rows(model)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+    click.echo(f"{len(model.endpoints)} endpoints from {model.exchange_count} exchanges")
+
+
+@click.command("openapi")
+@store_option
+@config_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .json, .yaml or .yml.")
+def openapi(store: str, config_path: str | None, output: str) -> None:
+    """Write an OpenAPI 3.1 description of the recorded API."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise WsdocError(f"--output must end in .json, .yaml or .yml: {output}")
+    model = read_model(store, load_config(config_path))
+    text = dumps(to_openapi(model), yaml_output=suffix != ".json")
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}: {len(model.endpoints)} endpoints "
+               f"from {model.exchange_count} exchanges")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@store_option
+@config_option
+@redact_option
+def import_command(file: str, store: str, config_path: str | None,
+                   redact: tuple[str, ...]) -> None:
+    """Import a HAR 1.2 file or a mitmproxy flow file into the store (redacted)."""
+    if not Path(file).is_file():
+        raise WsdocError(f"no such file: {file}")
+    config = load_config(config_path)
+    redactor = Redactor([*config.redact, *redact])
+    with Store(store) as opened:
+        result = import_file(file, opened, redactor)
+    skipped = f"; skipped {result.skipped} that could not be redacted" if result.skipped else ""
+    click.echo(f"imported {result.imported} exchanges from {file} ({result.format}) "
+               f"into {store}{skipped}")
+

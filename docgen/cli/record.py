@@ -1,0 +1,109 @@
+"""`wsdoc record`: run the recording proxy in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+from docgen.cli.options import max_body_option, redact_option, store_option
+from docgen.errors import WsdocError
+
+
+def check_upstream(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WsdocError(f"--upstream must be an http:// or https:// URL, not {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise WsdocError(f"--upstream has a bad port: {url!r}") from exc
+    return url.rstrip("/")
+
+
+class ReadyLine:
+    """Prints where to point curl once the proxy is really listening."""
+
+    def __init__(self, mode: str, upstream: str | None, store: str) -> None:
+        self.mode, self.upstream, self.store = mode, upstream, store
+
+    def running(self) -> None:
+        from mitmproxy import ctx
+
+        server = ctx.master.addons.get("proxyserver")
+        host, port = server.listen_addrs()[0][:2]
+        url = f"http://{host}:{port}"
+        if self.mode == "regular":
+            confdir = os.path.expanduser(ctx.options.confdir)
+            click.echo(f"wsdoc: recording into {self.store}; use it as a proxy: curl -x {url} "
+                       f"--cacert {confdir}/mitmproxy-ca-cert.pem URL")
+        else:
+            click.echo(f"wsdoc: recording {self.upstream} into {self.store}; "
+                       f"point curl at {url}")
+        sys.stdout.flush()
+
+
+async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
+    """Run mitmproxy with the recorder until SIGINT/SIGTERM; return the summary."""
+    from mitmproxy import exceptions, options
+    from mitmproxy.tools.dump import DumpMaster
+
+    from addons.recorder import Recorder
+
+    opts = options.Options()
+    master = DumpMaster(opts, with_termlog=True, with_dumper=False)
+    recorder = Recorder()
+    master.addons.add(recorder, ready)
+    try:
+        opts.update(**settings)
+    except exceptions.OptionsError as exc:
+        raise WsdocError(str(exc).splitlines()[0]) from exc
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, master.shutdown)
+    await master.run()
+    return recorder.summary()
+
+
+@click.command()
+@click.option("--upstream", help="Server to record, e.g. http://127.0.0.1:8090 (reverse mode).")
+@click.option("--listen-host", default="127.0.0.1", show_default=True)
+@click.option("--listen-port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--mode", type=click.Choice(["reverse", "regular"]), default="reverse",
+              show_default=True, help="regular: clients use the proxy with curl -x.")
+@click.option("--filter", "flow_filter", default="", help="mitmproxy filter of flows to record.")
+@max_body_option
+@click.option("--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
+              show_default=True)
+@redact_option
+@click.option("--upstream-cacert", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="CA (PEM) to trust for HTTPS servers, e.g. a self-signed test server.")
+@click.option("--contract", default="", type=click.Path(dir_okay=False),
+              help="OpenAPI contract to check each flow against while recording.")
+@store_option
+def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
+           flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
+           upstream_cacert: str | None, contract: str, store: str) -> None:
+    """Run the recording proxy in the foreground until Ctrl-C."""
+    if mode == "reverse":
+        if not upstream:
+            raise WsdocError("--upstream is required in reverse mode")
+        proxy_mode = f"reverse:{check_upstream(upstream)}"
+    else:
+        proxy_mode = "regular"
+    settings: dict[str, object] = {
+        "mode": [proxy_mode], "listen_host": listen_host, "listen_port": listen_port,
+        "termlog_verbosity": "warn",
+        "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
+        "wsdoc_durability": durability, "wsdoc_redact": list(redact),
+        "wsdoc_contract": contract,
+    }
+    if upstream_cacert:
+        settings["ssl_verify_upstream_trusted_ca"] = upstream_cacert
+    summary = asyncio.run(run_proxy(settings, ReadyLine(mode, upstream, store)))
+    click.echo(f"wsdoc: stopped; {summary}")
+

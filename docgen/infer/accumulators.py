@@ -1,0 +1,224 @@
+"""Bounded, mergeable accumulators for bodies, responses and operations.
+
+Each accumulator keeps counts, one evidence schema builder and a few examples, so its size
+does not grow with the number of exchanges fed to it. `merge` folds two accumulators
+together (used when path evidence merges provisional endpoints).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from docgen.capture.record import Body, Exchange
+from docgen.infer.fields import field_docs, params_from_object
+from docgen.infer.model import BodyDoc, NonJsonDoc, Operation, OutcomeCode, ResponseDoc
+from docgen.infer.profile import Profile
+from docgen.infer.schema.builder import EvidenceSchemaBuilder, SchemaSettings
+
+ABSENT = "absent"
+MAX_BODY_EXAMPLES = 2
+EXAMPLE_BODY_BYTES = 64 * 1024  # larger bodies are summarised by schema, not kept as examples
+MAX_OUTCOMES = 32
+MAX_EXCHANGE_EXAMPLES = 8
+
+
+def read_json(body: Body) -> tuple[Any, str]:
+    """(parsed value, "") for a JSON body, else (None, why): absent, truncated, not kept,
+    invalid JSON, text or binary. Never raises, even on JSON nested 100,000 deep."""
+    if body.truncated:
+        return None, "truncated"
+    if body.content is None:
+        return None, "not kept" if body.size else ABSENT
+    if not body.content:
+        return None, ABSENT
+    if "json" in body.content_type or body.content.lstrip()[:1] in (b"{", b"["):
+        try:
+            return json.loads(body.content), ""
+        except RecursionError:
+            return None, "invalid JSON (nested too deep to parse)"
+        except ValueError:  # includes UnicodeDecodeError
+            return None, "invalid JSON"
+    try:
+        body.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "binary"
+    return None, "text"
+
+
+class BodyStats:
+    """Everything learned about one kind of body (a request, or a response status)."""
+
+    def __init__(self, settings: SchemaSettings) -> None:
+        self.builder = EvidenceSchemaBuilder(settings)
+        self.samples = 0
+        self.content_types: Counter[str] = Counter()
+        self.non_json = NonJsonDoc()
+        self.examples: list[Any] = []
+
+    def add(self, body: Body, parsed: Any, why: str) -> None:
+        if why == ABSENT:
+            return
+        self.samples += 1
+        self.content_types[body.content_type] += 1
+        if why:
+            self._add_non_json(body, why)
+            return
+        self.builder.add_sample(parsed)
+        if len(self.examples) < MAX_BODY_EXAMPLES and body.size <= EXAMPLE_BODY_BYTES:
+            self.examples.append(parsed)
+
+    def _add_non_json(self, body: Body, why: str) -> None:
+        doc = self.non_json
+        size = body.size or len(body.content or b"")
+        doc.min_size = size if doc.count == 0 else min(doc.min_size, size)
+        doc.max_size = max(doc.max_size, size)
+        doc.count += 1
+        doc.reasons[why] = doc.reasons.get(why, 0) + 1
+        doc.content_types[body.content_type] = doc.content_types.get(body.content_type, 0) + 1
+
+    def merge(self, other: BodyStats) -> None:
+        self.builder.merge(other.builder)
+        self.samples += other.samples
+        self.content_types.update(other.content_types)
+        mine, theirs = self.non_json, other.non_json
+        if theirs.count:
+            mine.min_size = theirs.min_size if not mine.count else min(mine.min_size,
+                                                                       theirs.min_size)
+            mine.max_size = max(mine.max_size, theirs.max_size)
+            mine.count += theirs.count
+            for table, extra in ((mine.reasons, theirs.reasons),
+                                 (mine.content_types, theirs.content_types)):
+                for key, count in extra.items():
+                    table[key] = table.get(key, 0) + count
+        room = MAX_BODY_EXAMPLES - len(self.examples)
+        self.examples.extend(other.examples[:max(room, 0)])
+
+    def to_doc(self) -> BodyDoc | None:
+        if not self.samples:
+            return None
+        schema = self.builder.schema() if self.builder.samples else None
+        return BodyDoc(
+            samples=self.samples, content_types=dict(self.content_types.most_common()),
+            schema=schema, fields=field_docs(schema) if schema else [],
+            examples=list(self.examples), non_json=self.non_json if self.non_json.count else None,
+        )
+
+
+class ResponseStats:
+    """Responses of one HTTP status for one operation."""
+
+    def __init__(self, settings: SchemaSettings) -> None:
+        self.count = 0
+        self.reasons: Counter[str] = Counter()
+        self.body = BodyStats(settings)
+        self.outcomes: Counter[Any] = Counter()
+
+    def add(self, exchange: Exchange, parsed: Any, why: str, outcome_field: str) -> None:
+        self.count += 1
+        if len(self.reasons) < MAX_OUTCOMES or exchange.reason in self.reasons:
+            self.reasons[exchange.reason] += 1
+        self.body.add(exchange.response_body, parsed, why)
+        if outcome_field and isinstance(parsed, dict):
+            value = parsed.get(outcome_field)
+            hashable = isinstance(value, (int, str)) and not isinstance(value, bool)
+            if hashable and (value in self.outcomes or len(self.outcomes) < MAX_OUTCOMES):
+                self.outcomes[value] += 1
+
+    def merge(self, other: ResponseStats) -> None:
+        self.count += other.count
+        self.reasons.update(other.reasons)
+        self.body.merge(other.body)
+        self.outcomes.update(other.outcomes)
+
+    def to_doc(self, status: int, profile: Profile) -> ResponseDoc:
+        reason = self.reasons.most_common(1)[0][0] if self.reasons else ""
+        outcomes = [
+            OutcomeCode(value, count, profile.outcome_meanings.get(value, "")
+                        if isinstance(value, int) else "")
+            for value, count in sorted(self.outcomes.items(), key=lambda item: str(item[0]))
+        ]
+        return ResponseDoc(status=status, count=self.count, reason=reason,
+                           body=self.body.to_doc(), outcome_codes=outcomes)
+
+
+def auth_kind(exchange: Exchange, profile: Profile) -> str:
+    """basic, bearer, other (Authorization header), cookie (session cookie) or none."""
+    authorization = exchange.header("authorization")
+    if authorization:
+        scheme = authorization.split(" ", 1)[0].lower()
+        return scheme if scheme in ("basic", "bearer", "digest") else "other"
+    cookie = (exchange.header("cookie") or "").lower()
+    if cookie and (not profile.session_cookie or profile.session_cookie.lower() in cookie):
+        return "cookie"
+    return "none"
+
+
+class OperationStats:
+    """One operation: its request bodies, responses per status, headers and examples."""
+
+    def __init__(self, name: str | None, settings: SchemaSettings, profile: Profile) -> None:
+        self.name = name
+        self.settings = settings
+        self.profile = profile
+        self.count = 0
+        self.failures = 0
+        self.request = BodyStats(settings)
+        self.responses: dict[int, ResponseStats] = {}
+        self.headers = EvidenceSchemaBuilder(settings)
+        self.auth: Counter[str] = Counter()
+        self.examples: dict[int | None, Exchange] = {}  # first exchange per status
+
+    def add(self, exchange: Exchange, request: tuple[Any, str], response: tuple[Any, str]) -> None:
+        self.count += 1
+        self.request.add(exchange.request_body, *request)
+        self.headers.add_sample(self._documented_headers(exchange))
+        self.auth[auth_kind(exchange, self.profile)] += 1
+        status = exchange.status
+        if status not in self.examples and len(self.examples) < MAX_EXCHANGE_EXAMPLES:
+            self.examples[status] = exchange
+        if status is None:
+            self.failures += 1
+            return
+        stats = self.responses.get(status)
+        if stats is None:
+            stats = self.responses[status] = ResponseStats(self.settings)
+        stats.add(exchange, *response, self.profile.outcome_field)
+
+    def _documented_headers(self, exchange: Exchange) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name, value in exchange.request_headers:
+            lower = name.lower()
+            if lower in self.profile.documented_headers and lower not in found:
+                found[lower] = value
+        return found
+
+    def merge(self, other: OperationStats) -> None:
+        self.count += other.count
+        self.failures += other.failures
+        self.request.merge(other.request)
+        for status, stats in other.responses.items():
+            if status in self.responses:
+                self.responses[status].merge(stats)
+            else:
+                self.responses[status] = stats
+        self.headers.merge(other.headers)
+        self.auth.update(other.auth)
+        for example_status, example in other.examples.items():
+            if example_status not in self.examples and len(self.examples) < MAX_EXCHANGE_EXAMPLES:
+                self.examples[example_status] = example
+
+    def to_doc(self) -> Operation:
+        ordered = sorted(self.examples.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        return Operation(
+            name=self.name,
+            sample_count=self.count,
+            request=self.request.to_doc(),
+            responses={status: self.responses[status].to_doc(status, self.profile)
+                       for status in sorted(self.responses)},
+            examples=[exchange for _, exchange in ordered],
+            request_headers=params_from_object(self.headers.schema(), "header"),
+            auth=dict(self.auth.most_common()),
+            failures=self.failures,
+        )

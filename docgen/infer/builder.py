@@ -1,0 +1,276 @@
+"""Build the documentation model from recorded exchanges in one streaming pass.
+
+Memory stays bounded by the number of endpoints, not of exchanges: every exchange is
+folded into the accumulator of its provisional endpoint (method + path template as known
+at that moment) and then dropped. Path evidence keeps growing while the stream runs, so a
+position may become a parameter late (the tenth queue name); at the end every provisional
+endpoint is re-templated under all the evidence and endpoints that now share a template
+are merged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from docgen.capture.record import Exchange
+from docgen.infer.accumulators import OperationStats, ResponseStats, read_json
+from docgen.infer.config import Config
+from docgen.infer.events import EventCollector
+from docgen.infer.fields import params_from_object
+from docgen.infer.model import ApiModel, Endpoint, Param, ResponseDoc
+from docgen.infer.paths import PathTemplater, Templated
+from docgen.infer.profile import Profile
+from docgen.infer.schema.builder import EvidenceSchemaBuilder, SchemaSettings
+
+MAX_OPERATIONS = 100  # further discriminator values are folded into the unnamed operation
+MAX_EXAMPLE_PATHS = 3
+MAX_HOSTS = 20
+_MAY_BECOME_PARAM = ("ambiguous", "literal-word")  # literal now, a parameter after more evidence
+METHOD_ORDER = {m: i for i, m in enumerate(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"])}
+
+
+def schema_settings(config: Config) -> SchemaSettings:
+    return SchemaSettings(
+        enum_min_samples=config.enum_min_samples, enum_max_distinct=config.enum_max_distinct,
+        max_depth=config.max_depth, max_examples=config.max_examples,
+        id_shapes=config.profile.id_shapes,
+    )
+
+
+def query_sample(exchange: Exchange) -> dict[str, Any]:
+    """Query pairs as one JSON-like object: numbers and booleans typed, repeats as lists."""
+    sample: dict[str, Any] = {}
+    for name, raw in exchange.query:
+        value: Any = raw
+        if raw in ("true", "false"):
+            value = raw == "true"
+        elif raw.isdigit() and str(int(raw)) == raw:
+            value = int(raw)
+        if name in sample:
+            previous = sample[name]
+            sample[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            sample[name] = value
+    return sample
+
+
+def url_length(exchange: Exchange) -> int:
+    query = sum(len(name) + len(value) + 2 for name, value in exchange.query)
+    return len(exchange.url) + query
+
+
+class EndpointStats:
+    """One method on one (provisional) template."""
+
+    def __init__(self, method: str, path: str, config: Config, settings: SchemaSettings) -> None:
+        self.method = method
+        self.first_path = path
+        self.config = config
+        self.settings = settings
+        self.count = 0
+        self.operations: dict[str | None, OperationStats] = {}
+        self.query = EvidenceSchemaBuilder(settings)
+        self.statuses: Counter[int] = Counter()
+        self.example_paths: list[str] = []
+        self.position_examples: dict[int, list[str]] = {}
+        self.position_shapes: dict[int, Counter[str]] = {}
+        self.max_url = 0
+
+    def add(self, exchange: Exchange, templated: Templated) -> None:
+        self.count += 1
+        request = read_json(exchange.request_body)
+        response = read_json(exchange.response_body)
+        operation = self._operation(self._operation_name(request[0]))
+        operation.add(exchange, request, response)
+        self.query.add_sample(query_sample(exchange))
+        if exchange.status is not None:
+            self.statuses[exchange.status] += 1
+        if len(self.example_paths) < MAX_EXAMPLE_PATHS and exchange.path not in self.example_paths:
+            self.example_paths.append(exchange.path)
+        for decision in templated.decisions:
+            if not decision.is_param and decision.rule not in _MAY_BECOME_PARAM:
+                continue
+            examples = self.position_examples.setdefault(decision.index, [])
+            if len(examples) < self.settings.max_examples and decision.value not in examples:
+                examples.append(decision.value)
+            shape = decision.shape.name if decision.shape else "text"
+            self.position_shapes.setdefault(decision.index, Counter())[shape] += 1
+        self.max_url = max(self.max_url, url_length(exchange))
+
+    def _operation_name(self, parsed: Any) -> str | None:
+        field = self.config.operation_field
+        if not field or not isinstance(parsed, dict):
+            return None
+        name = parsed.get(field)
+        if not isinstance(name, str) or not name:
+            return None
+        if name not in self.operations and len(self.operations) >= MAX_OPERATIONS:
+            return None
+        return name[:100]
+
+    def _operation(self, name: str | None) -> OperationStats:
+        found = self.operations.get(name)
+        if found is None:
+            found = OperationStats(name, self.settings, self.config.profile)
+            self.operations[name] = found
+        return found
+
+    def merge(self, other: EndpointStats) -> None:
+        self.count += other.count
+        for name, stats in other.operations.items():
+            if name in self.operations:
+                self.operations[name].merge(stats)
+            else:
+                self.operations[name] = stats
+        self.query.merge(other.query)
+        self.statuses.update(other.statuses)
+        for path in other.example_paths:
+            if len(self.example_paths) < MAX_EXAMPLE_PATHS and path not in self.example_paths:
+                self.example_paths.append(path)
+        for index, values in other.position_examples.items():
+            mine = self.position_examples.setdefault(index, [])
+            for value in values:
+                if len(mine) < self.settings.max_examples and value not in mine:
+                    mine.append(value)
+        for index, shapes in other.position_shapes.items():
+            self.position_shapes.setdefault(index, Counter()).update(shapes)
+        self.max_url = max(self.max_url, other.max_url)
+
+    def to_endpoint(self, templated: Templated) -> Endpoint:
+        profile = self.config.profile
+        notifications = self.config.notifications
+        template = templated.template
+        operations = [self.operations[name].to_doc()
+                      for name in sorted(self.operations, key=lambda n: (n is not None, n))]
+        endpoint = Endpoint(
+            method=self.method, template=template,
+            path_params=[self._path_param(d, templated) for d in templated.params],
+            query_params=params_from_object(self.query.schema(), "query"),
+            operations=operations,
+            responses=operations[0].responses if len(operations) == 1 else self._responses(),
+            sample_count=self.count, status_codes=dict(sorted(self.statuses.items())),
+            example_paths=list(self.example_paths), max_url_length=self.max_url,
+            is_notifications=bool(notifications) and (
+                template == notifications or template.startswith(notifications.rstrip("/") + "/")),
+        )
+        if profile.url_limit and self.max_url > profile.url_limit:
+            endpoint.notes.append(f"longest URL seen is {self.max_url} characters; the server "
+                                  f"accepts at most {profile.url_limit}")
+        return endpoint
+
+    def _responses(self) -> dict[int, ResponseDoc]:
+        """Responses of all operations merged per status. Destructive: run after to_doc."""
+        merged: dict[int, ResponseStats] = {}
+        for operation in self.operations.values():
+            for status, stats in operation.responses.items():
+                merged.setdefault(status, ResponseStats(self.settings)).merge(stats)
+        return {status: merged[status].to_doc(status, self.config.profile)
+                for status in sorted(merged)}
+
+    def _path_param(self, decision: Any, templated: Templated) -> Param:
+        shapes = self.position_shapes.get(decision.index, Counter())
+        schema: dict[str, Any] = {"type": "string"}
+        if len(shapes) == 1:
+            shape = _shape_named(self.config.profile, next(iter(shapes)))
+            if shape is not None:
+                schema.update(shape.schema)
+        prefix = templated.template.split("{" + decision.name + "}")[0].rstrip("/")
+        return Param(
+            name=decision.name, location="path", schema=schema, required=True,
+            seen=self.count, total=self.count,
+            examples=list(self.position_examples.get(decision.index, [decision.value])),
+            shape=", ".join(sorted(shapes)), description=decision.reason(prefix),
+        )
+
+
+def _shape_named(profile: Profile, name: str) -> Any:
+    return next((shape for shape in profile.id_shapes if shape.name == name), None)
+
+
+class ModelBuilder:
+    """Feed exchanges with `add`, then `finish` once for the ApiModel."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.settings = schema_settings(self.config)
+        self.templater = PathTemplater(self.config)
+        self.groups: dict[tuple[str, str], EndpointStats] = {}
+        self.count = 0
+        self.first: float | None = None
+        self.last: float | None = None
+        self.origins: Counter[str] = Counter()
+        self.server_version: str | None = None
+
+    def add(self, exchange: Exchange) -> str:
+        """Fold one exchange in; the path template it was filed under for now."""
+        self.count += 1
+        if exchange.started:
+            self.first = min(self.first or exchange.started, exchange.started)
+            self.last = max(self.last or exchange.started, exchange.started)
+        origin = exchange.url[: len(exchange.url) - len(exchange.path)]
+        if origin in self.origins or len(self.origins) < MAX_HOSTS:
+            self.origins[origin] += 1
+        templated = self.templater.observe(exchange.path)
+        key = (exchange.method.upper(), templated.template)
+        group = self.groups.get(key)
+        if group is None:
+            group = EndpointStats(key[0], exchange.path, self.config, self.settings)
+            self.groups[key] = group
+        group.add(exchange, templated)
+        self._note_version(exchange)
+        return templated.template
+
+    def _note_version(self, exchange: Exchange) -> None:
+        version_path = self.config.profile.version_path
+        if not version_path or exchange.path.rstrip("/") != version_path:
+            return
+        parsed, why = read_json(exchange.response_body)
+        if not why and isinstance(parsed, dict) and isinstance(parsed.get("version"), str):
+            self.server_version = parsed["version"]
+
+    def finish(self) -> ApiModel:
+        merged: dict[tuple[str, str], tuple[EndpointStats, Templated]] = {}
+        for (method, _), group in self.groups.items():
+            final = self.templater.template(group.first_path)
+            key = (method, final.template)
+            if key in merged:
+                merged[key][0].merge(group)
+            else:
+                merged[key] = (group, final)
+        endpoints = [group.to_endpoint(final) for group, final in merged.values()]
+        endpoints.sort(key=lambda e: (e.template, METHOD_ORDER.get(e.method, 99), e.method))
+        return ApiModel(
+            title=self.config.title or self._default_title(), endpoints=endpoints,
+            server_version=self.server_version, recorded_from=_when(self.first),
+            recorded_to=_when(self.last), exchange_count=self.count,
+            base_url=self.config.base_url or self._main_origin(),
+            profile=self.config.profile.name, discriminator=self.config.operation_field,
+        )
+
+    def _main_origin(self) -> str:
+        return self.origins.most_common(1)[0][0] if self.origins else ""
+
+    def _default_title(self) -> str:
+        if self.config.profile.name == "webservices":
+            return "Genesys Web Services API"
+        origin = self._main_origin()
+        return f"{origin.split('://')[-1]} API" if origin else "API"
+
+
+def _when(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if epoch else None
+
+
+def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> ApiModel:
+    """The documentation model of a stream of exchanges in one pass, with the notifications
+    that followed operations (docgen.infer.events). Memory: per endpoint, plus the operations and
+    notifications of the last few minutes of traffic, kept until their correlation settles."""
+    builder = ModelBuilder(config)
+    events = EventCollector(builder.config, builder.settings)
+    for exchange in exchanges:
+        events.add(exchange, builder.add(exchange))
+    return events.apply(builder.finish(), lambda path: builder.templater.template(path).template)

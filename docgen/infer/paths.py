@@ -1,0 +1,283 @@
+"""Path templating: which segments of recorded paths are parameters, and why.
+
+Each segment of a path is decided by the first rule that applies, in this order:
+
+1. leading      segments of the profile's base path (`/api/v2`), or an initial run of
+                `api`/`rest`/`vN` words, are always literal.
+2. pinned       the longest pinned template (config `templates`) matching a prefix of the
+                path decides its segments, literal or parameter, with the pinned names.
+3. pinned-literal / profile-word
+                config `literals` and the profile's known path words stay literal.
+4. shape        an id-shaped value (integer, UUID, 32 hex, call id, email, date, long mixed
+                token) is a parameter, even when seen once.
+5. resource-root the first segment after the leading ones names a collection: literal.
+6. evidence     a position where at least `param_threshold` distinct non-id values follow
+                the same (templated) prefix is a parameter position.
+7. ambiguous / literal-word
+                otherwise literal. In particular two (or any number below the threshold of)
+                distinct non-id values at one position stay two literal paths: a wrongly
+                literal path is visible and fixed by pinning a template, while wrongly merged
+                endpoints would silently mix different resources.
+
+So `/calls/active` stays literal beside `/calls/{callId}`: call ids are parameters by shape,
+and `active` is the only non-id value after `/calls`. Parameter names come from the parent
+segment (`users` -> `userId`), else `param1`, `param2`..., made unique within the template.
+
+Evidence is learned online (`PathTemplater.observe`) in a prefix tree whose size stays
+bounded: once a position is promoted to a parameter its literal subtrees are merged into one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import unquote
+
+from docgen.infer.config import Config
+from docgen.infer.pathtree import DISTINCT_CAP, Position, promote, tree_size
+from docgen.infer.profile import LEADING_WORD, IdShape
+
+_PIN_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NAME_SOURCE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{2,}")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How one segment was decided."""
+
+    index: int
+    value: str  # the segment as sent
+    rule: str  # leading, pinned, pinned-literal, profile-word, shape, resource-root,
+    # evidence, ambiguous, literal-word
+    is_param: bool = False
+    name: str = ""  # parameter name (parameters only)
+    shape: IdShape | None = None
+    distinct: int = 0  # distinct non-id values seen after the same prefix
+    threshold: int = 0
+    pin: str = ""  # the pinned template that decided it
+
+    def reason(self, prefix: str) -> str:
+        """A sentence saying why; `prefix` is the templated path before this segment."""
+        after = f"{prefix}/" if prefix else "/"
+        seen = f"{self.distinct}+" if self.distinct >= DISTINCT_CAP else str(self.distinct)
+        texts = {
+            "leading": "leading segment (base path or api/version word): never a parameter",
+            "pinned": f"pinned template {self.pin}",
+            "pinned-literal": "pinned literal (config `literals`)",
+            "profile-word": "known path word of the API profile",
+            "shape": f"id shape {self.shape.name if self.shape else '?'}:"
+            f" {self.shape.description if self.shape else ''}",
+            "resource-root": "resource root: the first segment after the base path names a "
+            "collection; only an id shape makes it a parameter",
+            "evidence": f"evidence: {seen} distinct non-id values follow {after} "
+            f"(threshold {self.threshold})",
+            "ambiguous": f"ambiguous: {seen} distinct non-id values follow {after} "
+            f"(threshold {self.threshold}); rule: below the threshold a segment stays "
+            "literal (pin a template to make it a parameter)",
+            "literal-word": "literal word: not id-shaped, and "
+            + (f"no values recorded after {after} yet" if not self.distinct
+               else f"only {seen} distinct non-id value recorded after {after}")
+            + f" (threshold {self.threshold})",
+        }
+        return texts[self.rule]
+
+
+@dataclass(frozen=True)
+class Templated:
+    """A path with its template and the decision behind every segment."""
+
+    path: str
+    template: str
+    decisions: tuple[Decision, ...]
+
+    @property
+    def params(self) -> list[Decision]:
+        return [d for d in self.decisions if d.is_param]
+
+    def explain(self) -> list[tuple[str, str, str]]:
+        """(segment, outcome, reason) per segment, in order."""
+        rows = []
+        for decision in self.decisions:
+            prefix = _join(self.decisions[: decision.index])
+            outcome = "{" + decision.name + "}" if decision.is_param else "literal"
+            rows.append((decision.value, outcome, decision.reason(prefix)))
+        return rows
+
+
+def split_path(path: str) -> list[str]:
+    """Non-empty segments of a path (any query string dropped)."""
+    return [segment for segment in path.split("?", 1)[0].split("/") if segment]
+
+
+def singular(word: str) -> str:
+    """English singular for collection names: users -> user, queues -> queue."""
+    lower = word.lower()
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes", "uses")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def param_name_for(parent: str) -> str | None:
+    """`calls` -> `callId`, `call-logs` -> `callLogId`; None when the parent is no word."""
+    parent = unquote(parent)
+    if not _NAME_SOURCE.fullmatch(parent) or LEADING_WORD.fullmatch(parent):
+        return None
+    words = [w for w in re.split(r"[-_]", singular(parent)) if w]
+    camel = words[0][:1].lower() + words[0][1:] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    return camel + "Id"
+
+
+def _join(decisions: tuple[Decision, ...] | list[Decision]) -> str:
+    parts = ["{" + d.name + "}" if d.is_param else _literal(d.value) for d in decisions]
+    return "/" + "/".join(parts) if parts else ""
+
+
+def _literal(value: str) -> str:
+    # A literal brace would read as an undeclared parameter in OpenAPI.
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
+@dataclass(frozen=True)
+class _Pin:
+    text: str
+    segments: tuple[str, ...]
+    names: tuple[str | None, ...]  # parameter name per segment, None for literals
+
+    @classmethod
+    def parse(cls, text: str) -> _Pin:
+        segments = tuple(split_path(text))
+        names = tuple(
+            match.group(1) if (match := _PIN_PARAM.fullmatch(s)) else None for s in segments
+        )
+        return cls(text, segments, names)
+
+    def matches(self, segments: list[str]) -> bool:
+        if len(self.segments) > len(segments):
+            return False
+        return all(name is not None or pinned == actual
+                   for pinned, name, actual in zip(self.segments, self.names, segments,
+                                                          strict=False))
+
+    def rank(self, path_length: int) -> tuple[bool, int, int]:
+        literals = sum(name is None for name in self.names)
+        return (len(self.segments) == path_length, len(self.segments), literals)
+
+
+class PathTemplater:
+    """Decides templates for raw paths, learning evidence from the paths it observes."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        config = config or Config()
+        self._profile = config.profile
+        self._threshold = config.param_threshold
+        self._literals = frozenset(config.literals)
+        self._pins = [_Pin.parse(text) for text in config.templates]
+        self._base = self._profile.base_segments
+        self._root = Position()
+        self.observed = 0
+
+    def observe(self, path: str) -> Templated:
+        """Learn from one recorded path and return its template as of now."""
+        self.observed += 1
+        return self._walk(path, learn=True)
+
+    def template(self, path: str) -> Templated:
+        """The template of a path under all evidence so far (learns nothing)."""
+        return self._walk(path, learn=False)
+
+    def _walk(self, path: str, learn: bool) -> Templated:
+        segments = split_path(path)
+        leading = self._leading_count(segments)
+        pin = self._pin_for(segments)
+        node: Position | None = self._root
+        decisions: list[Decision] = []
+        for index, value in enumerate(segments):
+            decision = self._decide(node, index, value, leading, pin, learn)
+            decisions.append(decision)
+            if node is not None:
+                node = node.child(value, decision.is_param, create=learn)
+        named = _named(decisions, pin)
+        return Templated(path, _join(named) or "/", tuple(named))
+
+    def _leading_count(self, segments: list[str]) -> int:
+        if self._base and segments[: len(self._base)] == self._base:
+            return len(self._base)
+        count = 0
+        while count < len(segments) and LEADING_WORD.fullmatch(segments[count]):
+            count += 1
+        return count
+
+    def _pin_for(self, segments: list[str]) -> _Pin | None:
+        matching = [pin for pin in self._pins if pin.matches(segments)]
+        return max(matching, key=lambda pin: pin.rank(len(segments)), default=None)
+
+    def _decide(self, node: Position | None, index: int, value: str, leading: int,
+                pin: _Pin | None, learn: bool) -> Decision:
+        if index < leading:
+            return Decision(index, value, "leading")
+        if pin is not None and index < len(pin.segments):
+            pinned_name = pin.names[index]
+            return Decision(index, value, "pinned", pinned_name is not None,
+                            pinned_name or "", pin=pin.text)
+        if value in self._literals:
+            return Decision(index, value, "pinned-literal")
+        if value in self._profile.path_words:
+            return Decision(index, value, "profile-word")
+        shape = self._profile.id_shape(value)
+        if shape is not None:
+            return Decision(index, value, "shape", True, shape=shape)
+        return self._by_evidence(node, index, value, index == leading, learn)
+
+    def _by_evidence(self, node: Position | None, index: int, value: str, is_root: bool,
+                     learn: bool) -> Decision:
+        if node is not None and learn:
+            node.remember(value)
+            if not is_root and not node.promoted and len(node.distinct) >= self._threshold:
+                promote(node, self._threshold)
+        distinct = len(node.distinct) if node is not None else 0
+        if is_root:
+            rule = "resource-root"
+        elif node is not None and node.promoted:
+            rule = "evidence"
+        else:
+            rule = "ambiguous" if distinct >= 2 else "literal-word"
+        return Decision(index, value, rule, is_param=rule == "evidence", distinct=distinct,
+                        threshold=self._threshold)
+
+    def tree_size(self) -> int:
+        """Number of prefix-tree nodes (to show memory stays bounded)."""
+        return tree_size(self._root)
+
+
+def _named(decisions: list[Decision], pin: _Pin | None) -> list[Decision]:
+    """Give every parameter a name, unique within the template."""
+    used: set[str] = set()
+    named: list[Decision] = []
+    fallback = 0
+    for decision in decisions:
+        if not decision.is_param:
+            named.append(decision)
+            continue
+        name = decision.name
+        if not name:
+            parent = named[-1] if named else None
+            if parent is not None and not parent.is_param and parent.rule != "leading":
+                name = param_name_for(parent.value) or ""
+        if not name:
+            fallback += 1
+            name = f"param{fallback}"
+        named.append(replace(decision, name=_unique(name, used)))
+    return named
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, counter = name, 1
+    while candidate in used:
+        counter += 1
+        candidate = f"{name}{counter}"
+    used.add(candidate)
+    return candidate

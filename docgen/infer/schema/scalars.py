@@ -1,0 +1,147 @@
+"""Evidence strategies for JSON scalars: strings (formats, enums) and numbers (examples).
+
+Registered in `docgen.schema.EvidenceSchemaBuilder.EXTRA_STRATEGIES`; thresholds come from
+the `SchemaSettings` carried by the node class (`settings_of`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from genson.schema.node import SchemaNode
+from genson.schema.strategies import Number, SchemaStrategy, String
+
+if TYPE_CHECKING:
+    from docgen.infer.schema.builder import SchemaSettings
+
+EXAMPLE_MAX_CHARS = 120  # longer strings make poor examples in tables
+FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("date-time", re.compile(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", re.IGNORECASE)),
+    ("date", re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")),
+    ("uuid", re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")),
+    ("email", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")),
+    ("uri", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")),
+    ("ipv4", re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+                        r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")),
+)
+_FORMAT_NAMES = tuple(name for name, _ in FORMATS)
+# Formats a single repeated value does not prove: a version such as "8.5.201.97" is a
+# dotted quad too. They are claimed only once two distinct values matched.
+NEEDS_TWO_VALUES = frozenset({"ipv4"})
+
+
+def settings_of(strategy: SchemaStrategy) -> SchemaSettings:
+    return strategy.node_class.SETTINGS  # type: ignore[no-any-return]
+
+
+def add_example(examples: list[Any], value: Any, limit: int) -> None:
+    if len(examples) < limit and value not in examples:
+        if not isinstance(value, str) or len(value) <= EXAMPLE_MAX_CHARS:
+            examples.append(value)
+
+
+class EvidenceString(String):
+    """Strings with format narrowing, bounded distinct values (for enums) and examples."""
+
+    def __init__(self, node_class: type[SchemaNode]) -> None:
+        super().__init__(node_class)
+        self.count = 0
+        self.formats: set[str] | None = None  # formats every sample so far matched
+        self.values: dict[str, int] | None = {}  # None once an enum is ruled out
+        self.examples: list[str] = []
+        self.first_value: str | None = None
+        self.varied = False  # saw at least two distinct values
+
+    def add_object(self, obj: str) -> None:
+        self.count += 1
+        if self.first_value is None:
+            self.first_value = obj
+        elif obj != self.first_value:
+            self.varied = True
+        if self.formats is None:
+            self.formats = {name for name, pattern in FORMATS if pattern.fullmatch(obj)}
+        elif self.formats:
+            self.formats = {name for name, pattern in FORMATS
+                            if name in self.formats and pattern.fullmatch(obj)}
+        settings = settings_of(self)
+        add_example(self.examples, obj, settings.max_examples)
+        if self.values is None:
+            return
+        if obj in self.values:
+            self.values[obj] += 1
+        elif len(self.values) >= settings.enum_max_distinct or settings.enum_excluded(obj):
+            self.values = None
+        else:
+            self.values[obj] = 1
+
+    def merge(self, other: EvidenceString) -> None:
+        settings = settings_of(self)
+        self.count += other.count
+        self.varied = self.varied or other.varied or (
+            None not in (self.first_value, other.first_value)
+            and self.first_value != other.first_value)
+        if self.first_value is None:
+            self.first_value = other.first_value
+        if self.formats is None or other.formats is None:
+            self.formats = self.formats if other.formats is None else set(other.formats)
+        else:
+            self.formats &= other.formats
+        if self.values is None or other.values is None:
+            self.values = None
+        else:
+            for value, seen in other.values.items():
+                self.values[value] = self.values.get(value, 0) + seen
+            if len(self.values) > settings.enum_max_distinct:
+                self.values = None
+        for example in other.examples:
+            add_example(self.examples, example, settings.max_examples)
+
+    def enum(self) -> list[str] | None:
+        settings = settings_of(self)
+        values = self.values
+        if values is None or self.formats or self.count < settings.enum_min_samples:
+            return None
+        if len(values) > settings.enum_max_distinct or 2 * len(values) > self.count:
+            return None
+        return sorted(values)
+
+    def to_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string"}
+        shown = [name for name in _FORMAT_NAMES if name in (self.formats or ())
+                 and (self.varied or name not in NEEDS_TWO_VALUES)]
+        if shown:
+            schema["format"] = shown[0]
+        enum = self.enum()
+        if enum is not None:
+            schema["enum"] = enum
+        if self.examples:
+            schema["examples"] = list(self.examples)
+        return schema
+
+
+class EvidenceNumber(Number):
+    """Integers and numbers with a few examples."""
+
+    _type: str  # set by genson: "integer" until a float is seen
+
+    def __init__(self, node_class: type[SchemaNode]) -> None:
+        super().__init__(node_class)
+        self.examples: list[int | float] = []
+
+    def add_object(self, obj: int | float) -> None:
+        super().add_object(obj)
+        add_example(self.examples, obj, settings_of(self).max_examples)
+
+    def merge(self, other: EvidenceNumber) -> None:
+        if other._type == "number":
+            self._type = "number"
+        for example in other.examples:
+            add_example(self.examples, example, settings_of(self).max_examples)
+
+    def to_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self._type}
+        if self.examples:
+            schema["examples"] = list(self.examples)
+        return schema

@@ -1,0 +1,310 @@
+"""OpenAPI 3.1 from the documentation model (`to_openapi(model) -> dict`).
+
+* One path item per template, one operation per method, path and query parameters with
+  their presence evidence (`x-wsdoc-seen`).
+* Operation-style endpoints (a discriminator such as `operationName`) get a request body
+  that is a `oneOf` of per-operation schemas in `components.schemas`, with a
+  `discriminator` mapping; each per-operation schema pins its name with `const`.
+* Responses per HTTP status with the inferred schema (several operations: `anyOf` of the
+  distinct schemas) and real, redacted examples; in-body outcome codes in
+  `x-wsdoc-outcomes`.
+* HTTP Basic (and the profile's session cookie) as security schemes; an operation never
+  seen with credentials gets `security: []`.
+* Notifications (docgen.infer.events): what followed each named operation in `x-wsdoc-events`,
+  the channels and their message schemas in the document's `x-wsdoc-notifications`.
+"""
+
+from __future__ import annotations
+
+import copy
+import http
+import json
+import re
+from typing import Any
+
+from docgen.capture.record import Body
+from docgen.infer.accumulators import EXAMPLE_BODY_BYTES, read_json
+from docgen.infer.events import events_extension, notifications_extension
+from docgen.infer.model import ApiModel, BodyDoc, Endpoint, Operation, Param
+from docgen.infer.profile import PROFILES
+
+OPENAPI_VERSION = "3.1.0"
+PATH_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+MAX_EXAMPLES = 5
+Json = dict[str, Any]
+
+
+def to_openapi(model: ApiModel) -> Json:
+    """An OpenAPI 3.1 document that passes openapi_spec_validator.validate."""
+    writer = _Writer(model)
+    return writer.document()
+
+
+def safe_key(text: str) -> str:
+    """A component / operationId key: letters, digits, '.', '-' and '_' only."""
+    words = re.split(r"[^A-Za-z0-9]+", text)
+    key = "".join(w[:1].upper() + w[1:] for w in words if w)
+    return key or "Unnamed"
+
+
+class _Writer:
+    def __init__(self, model: ApiModel) -> None:
+        self.model = model
+        self.schemas: dict[str, Json] = {}
+        self.ids: set[str] = set()
+        self.profile = PROFILES.get(model.profile)
+
+    def document(self) -> Json:
+        paths: dict[str, Json] = {}
+        skipped = []
+        for endpoint in self.model.endpoints:
+            method = endpoint.method.lower()
+            if method not in PATH_METHODS:
+                skipped.append(f"{endpoint.method} {endpoint.template}")
+                continue
+            paths.setdefault(endpoint.template, {})[method] = self.operation(endpoint)
+        document: Json = {
+            "openapi": OPENAPI_VERSION,
+            "info": self.info(),
+            "paths": paths,
+            "components": {"schemas": self.schemas, "securitySchemes": self.security_schemes()},
+            "security": [{name: []} for name in self.security_schemes()],
+        }
+        if self.model.base_url:
+            document["servers"] = [{"url": self.model.base_url}]
+        if skipped:
+            document["x-wsdoc-skipped"] = skipped
+        if self.model.notifications is not None:
+            document["x-wsdoc-notifications"] = notifications_extension(self.model.notifications)
+        return document
+
+    def info(self) -> Json:
+        model = self.model
+        span = ""
+        if model.recorded_from and model.recorded_to:
+            span = f" between {model.recorded_from.isoformat()} and {model.recorded_to.isoformat()}"
+        text = f"Inferred by wsdoc from {model.exchange_count} recorded exchanges{span}."
+        if model.description:
+            text = f"{model.description}\n\n{text}"
+        return {"title": model.title or "API", "version": model.server_version or "unknown",
+                "description": text}
+
+    def security_schemes(self) -> Json:
+        schemes: Json = {"basicAuth": {"type": "http", "scheme": "basic"}}
+        if self.profile and self.profile.session_cookie:
+            schemes["sessionCookie"] = {"type": "apiKey", "in": "cookie",
+                                        "name": self.profile.session_cookie}
+        return schemes
+
+    def unique_id(self, endpoint: Endpoint) -> str:
+        base = endpoint.method.lower() + safe_key(endpoint.template)
+        candidate, counter = base, 1
+        while candidate in self.ids:
+            counter += 1
+            candidate = f"{base}{counter}"
+        self.ids.add(candidate)
+        return candidate
+
+    def operation(self, endpoint: Endpoint) -> Json:
+        op_id = self.unique_id(endpoint)
+        names = endpoint.operation_names
+        summary = f"{endpoint.method} {endpoint.template}"
+        result: Json = {
+            "operationId": op_id,
+            "summary": summary + (f" ({', '.join(names)})" if names else ""),
+            "parameters": [parameter(p) for p in endpoint.path_params + endpoint.query_params],
+            "responses": self.responses(endpoint),
+            "x-wsdoc-samples": endpoint.sample_count,
+        }
+        if endpoint.description or endpoint.notes:
+            result["description"] = "\n\n".join(filter(None, [endpoint.description,
+                                                              *endpoint.notes]))
+        body = self.request_body(endpoint, op_id)
+        if body:
+            result["requestBody"] = body
+        if names:
+            result["x-wsdoc-operations"] = names
+            # Per-operation statuses: the merged responses hide e.g. an operation that
+            # went from 400 (unknown) to 200 between server versions.
+            result["x-wsdoc-operation-statuses"] = {
+                op.name: [str(status) for status in sorted(op.responses)]
+                for op in endpoint.operations if op.name is not None}
+        if events := events_extension(endpoint):
+            result["x-wsdoc-events"] = events
+        if all(set(op.auth) <= {"none"} for op in endpoint.operations):
+            result["security"] = []
+        return result
+
+    def request_body(self, endpoint: Endpoint, op_id: str) -> Json | None:
+        with_body = [op for op in endpoint.operations if op.request is not None]
+        if not with_body:
+            return None
+        content: Json = {}
+        json_ops = [op for op in with_body if op.request and op.request.schema is not None]
+        if json_ops:
+            media: Json = {"schema": self.request_schema(endpoint, json_ops, op_id)}
+            examples = {_example_name(op): {"value": op.request.examples[0]}
+                        for op in json_ops if op.request and op.request.examples}
+            if examples:
+                media["examples"] = dict(list(examples.items())[:MAX_EXAMPLES])
+            for media_type in _json_types(*(op.request for op in with_body)):
+                content[media_type] = media
+        for op in with_body:
+            assert op.request is not None
+            content.update(non_json_content(op.request))
+        required = all(op.request is not None and op.request.samples == op.sample_count
+                       for op in endpoint.operations)
+        return {"required": required, "content": content}
+
+    def request_schema(self, endpoint: Endpoint, ops: list[Operation], op_id: str) -> Json:
+        field = self.model.discriminator
+        refs: list[Json] = []
+        mapping: dict[str, str] = {}
+        for op in ops:
+            assert op.request is not None and op.request.schema is not None
+            schema = copy.deepcopy(op.request.schema)
+            if op.name is not None and field:
+                pin_discriminator(schema, field, op.name)
+            key = self.component_key(f"{op_id}.{op.name or 'Default'}.Request")
+            self.schemas[key] = schema
+            ref = f"#/components/schemas/{key}"
+            refs.append({"$ref": ref})
+            if op.name is not None:
+                mapping[op.name] = ref
+        if len(refs) == 1:
+            return refs[0]
+        result: Json = {"oneOf": refs}
+        if mapping and field:
+            result["discriminator"] = {"propertyName": field, "mapping": mapping}
+        return result
+
+    def component_key(self, text: str) -> str:
+        key = ".".join(safe_key(part) for part in text.split("."))
+        candidate, counter = key, 1
+        while candidate in self.schemas:
+            counter += 1
+            candidate = f"{key}{counter}"
+        return candidate
+
+    def responses(self, endpoint: Endpoint) -> Json:
+        # OpenAPI only knows statuses 100-599; anything else a server sent stays in the model.
+        statuses = sorted({status for op in endpoint.operations for status in op.responses
+                           if 100 <= status <= 599})
+        if not statuses:
+            return {"default": {"description": "no response recorded"}}
+        return {str(status): self.response(endpoint, status) for status in statuses}
+
+    def response(self, endpoint: Endpoint, status: int) -> Json:
+        merged = endpoint.responses.get(status)
+        reason = (merged.reason if merged else "") or _phrase(status)
+        result: Json = {"description": reason}
+        body = merged.body if merged else None
+        if body is None:
+            return result
+        content = non_json_content(body)
+        if body.schema is not None:
+            media: Json = {"schema": body.schema}
+            examples = self.response_examples(endpoint, status)
+            if examples:
+                media["examples"] = examples
+            for media_type in _json_types(body):
+                content[media_type] = media
+        if content:
+            result["content"] = content
+        if merged and merged.outcome_codes:
+            result["x-wsdoc-outcomes"] = [
+                {"value": c.value, "count": c.count, "meaning": c.meaning}
+                for c in merged.outcome_codes]
+        return result
+
+    def response_examples(self, endpoint: Endpoint, status: int) -> Json:
+        examples: Json = {}
+        for op in endpoint.operations:
+            doc = op.responses.get(status)
+            if doc is None or doc.body is None or len(examples) >= MAX_EXAMPLES:
+                continue
+            example = response_example(op, status, doc.body)
+            if example is not None:
+                examples[_example_name(op)] = {"value": example}
+        return examples
+
+
+def pin_discriminator(schema: Json, field: str, name: str) -> None:
+    """Make a per-operation schema name its operation, so oneOf branches are exclusive."""
+    properties = schema.setdefault("properties", {})
+    seen = properties.get(field, {}).get("x-wsdoc-seen")
+    pinned: Json = {"type": "string", "const": name}
+    if seen:
+        pinned["x-wsdoc-seen"] = seen
+    properties[field] = pinned
+    schema["required"] = sorted({*schema.get("required", []), field})
+
+
+def parameter(param: Param) -> Json:
+    result: Json = {"name": param.name, "in": param.location,
+                    "required": param.required or param.location == "path",
+                    "schema": param.schema or {}}
+    if param.description:
+        result["description"] = param.description
+    if param.examples:
+        result["example"] = param.examples[0]
+    if param.total:
+        result["x-wsdoc-seen"] = f"{param.seen}/{param.total}"
+    return result
+
+
+def response_example(op: Operation, status: int, body: BodyDoc) -> Any:
+    """The body of the first real exchange with this status, else a kept body example."""
+    for exchange in op.examples:
+        if exchange.status == status:
+            value = _small_json(exchange.response_body)
+            if value is not None:
+                return value
+    return body.examples[0] if body.examples else None
+
+
+def _small_json(body: Body) -> Any:
+    if body.size > EXAMPLE_BODY_BYTES:
+        return None
+    value, why = read_json(body)
+    return None if why else value
+
+
+def non_json_content(body: BodyDoc) -> Json:
+    """Media types of bodies that were not JSON: text as string, anything else unconstrained."""
+    if body.non_json is None:
+        return {}
+    content: Json = {}
+    for media_type in body.non_json.content_types:
+        key = media_type or "application/octet-stream"
+        if "json" in key:
+            continue
+        textual = key.startswith("text/") or key.endswith(("xml", "html"))
+        schema: Json = {"type": "string"} if textual else {}
+        content[key] = {"schema": schema, "x-wsdoc-note": body.non_json.note}
+    return content
+
+
+def _json_types(*bodies: BodyDoc | None) -> list[str]:
+    types = [t for body in bodies if body for t in body.content_types if "json" in t]
+    return list(dict.fromkeys(types)) or ["application/json"]
+
+
+def _example_name(op: Operation) -> str:
+    return safe_key(op.name) if op.name else "example"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def dumps(document: Json, yaml_output: bool) -> str:
+    """Serialise for `wsdoc openapi -o FILE.json|.yaml`."""
+    if yaml_output:
+        import yaml
+
+        return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from docgen.capture.record import Body, Exchange
+from docgen.capture.redact import MASK, Redactor, redact_authorization
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def test_basic_keeps_user_and_masks_password() -> None:
+    redacted = redact_authorization(basic("ksippo", "hunter2"))
+    assert base64.b64decode(redacted.split()[1]).decode() == f"ksippo:{MASK}"
+
+
+def test_basic_with_empty_password_stays_true() -> None:
+    assert redact_authorization(basic("ksippo", "")) == basic("ksippo", "")
+
+
+@pytest.mark.parametrize("value", ["Bearer abc.def.ghi", "Digest username=x, response=y"])
+def test_other_schemes_keep_only_the_scheme(value: str) -> None:
+    assert redact_authorization(value) == value.split()[0] + " " + MASK
+
+
+def exchange(**kwargs: object) -> Exchange:
+    base: dict[str, object] = dict(method="POST", scheme="http", host="h", port=80, path="/x")
+    base.update(kwargs)
+    return Exchange(**base)  # type: ignore[arg-type]
+
+
+def test_headers_cookies_and_query() -> None:
+    ex = Redactor().redact(exchange(
+        query=[("access_token", "s3cr3t"), ("fields", "*"), ("API-Key", "k")],
+        request_headers=[("Cookie", "JSESSIONID=abc; theme=dark"), ("X-CSRF-TOKEN", "t"),
+                         ("Accept", "application/json")],
+        response_headers=[("Set-Cookie", "JSESSIONID=abc; Path=/; HttpOnly"),
+                          ("X-CSRF-HEADER", "X-CSRF-TOKEN"), ("X-CSRF-TOKEN", "uuid")],
+    ))
+    assert ex.query == [("access_token", MASK), ("fields", "*"), ("API-Key", MASK)]
+    assert ex.request_headers == [("Cookie", f"JSESSIONID={MASK}; theme={MASK}"),
+                                  ("X-CSRF-TOKEN", MASK), ("Accept", "application/json")]
+    assert ex.response_headers == [("Set-Cookie", f"JSESSIONID={MASK}; Path=/; HttpOnly"),
+                                   ("X-CSRF-HEADER", "X-CSRF-TOKEN"), ("X-CSRF-TOKEN", MASK)]
+
+
+def test_json_secrets_at_any_depth_and_in_arrays() -> None:
+    document = {"operationName": "Login", "changePasswordOnFirstLogin": False,
+                "a": [{"b": {"new_password": "p1", "Client-Secret": "p2"}}],
+                "refreshToken": ["t1", "t2"], "pin": 1234, "name": "ok"}
+    for _ in range(9):
+        document = {"level": document, "oldPassword": "p3"}
+    body = Body(json.dumps(document).encode(), "application/json")
+    out = json.loads(Redactor().redact(exchange(request_body=body)).request_body.content or b"")
+    text = json.dumps(out)
+    for secret in ("p1", "p2", "p3", "t1", "t2", "1234"):
+        assert f'"{secret}"' not in text and f" {secret}," not in text
+    inner = out
+    while "level" in inner:
+        inner = inner["level"]
+    assert inner["changePasswordOnFirstLogin"] is False  # booleans are not secrets
+    assert inner["name"] == "ok" and inner["operationName"] == "Login"
+
+
+def test_unchanged_json_keeps_its_exact_bytes() -> None:
+    raw = b'{ "statusCode" : 0,\n  "v": 1.50 }'
+    body = Body(raw, "application/json")
+    assert Redactor().redact(exchange(response_body=body)).response_body.content == raw
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"password": "hunter2", ',  # invalid JSON
+    b"user=a&password=hunter2",  # text
+    b"\x00\x01password: hunter2\xff",  # binary-ish
+    b"[" * 100_000 + b'{"password":"hunter2"}' + b"]" * 100_000,  # too deep to parse
+])
+def test_non_json_bodies_still_lose_named_secrets(raw: bytes) -> None:
+    body = Body(raw, "application/octet-stream")
+    redacted = Redactor().redact(exchange(request_body=body)).request_body.content
+    assert b"hunter2" not in (redacted or b"")
+
+
+def test_shapes_jwt_and_userinfo_in_any_text() -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl"
+    body = Body(json.dumps({"note": f"see {jwt}", "link": "http://bob:pw123@h/x"}).encode(),
+                "application/json")
+    out = Redactor().redact(exchange(response_body=body)).response_body.content or b""
+    assert jwt.encode() not in out and b"pw123" not in out and b"bob:" in out
+
+
+def test_form_bodies_and_extra_rules() -> None:
+    body = Body(b"username=ksippo&pass_code=9911&memo=ref-1234",
+                "application/x-www-form-urlencoded")
+    redactor = Redactor(["pass_code", r"re:ref-\d+"])
+    out = redactor.redact(exchange(request_body=body)).request_body.content or b""
+    from urllib.parse import parse_qsl
+
+    assert parse_qsl(out.decode()) == [("username", "ksippo"), ("pass_code", MASK), ("memo", MASK)]
+
+
+def test_session_tag_correlates_without_keeping_the_cookie() -> None:
+    redactor = Redactor()
+    first = redactor.redact(exchange(response_headers=[("Set-Cookie", "JSESSIONID=s1; Path=/")]))
+    later = redactor.redact(exchange(request_headers=[("Cookie", "theme=x; JSESSIONID=s1")]))
+    other = redactor.redact(exchange(request_headers=[("Cookie", "JSESSIONID=s2")]))
+    by_user = redactor.redact(exchange(request_headers=[("Authorization", basic("ksippo", ""))]))
+    assert first.session == later.session != other.session
+    assert by_user.session and by_user.session != first.session
+    assert "s1" not in first.session and len(first.session) == 16
+    assert Redactor().redact(exchange()).session == ""

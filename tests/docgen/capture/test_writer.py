@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from docgen.capture.record import Exchange
+from docgen.capture.store import Store
+from docgen.capture.writer import StoreWriter
+
+
+def make(path: str) -> Exchange | None:
+    if path == "skip":
+        return None
+    if path == "boom":
+        raise RuntimeError("bug in prepare")
+    return Exchange(method="GET", scheme="http", host="h", port=80, path=path)
+
+
+def test_group_commit_calls_back_after_commit(tmp_path: Path) -> None:
+    writer = StoreWriter(tmp_path / "w.sqlite", make, batch_max=50)
+    results: dict[str, bool] = {}
+    lock = threading.Lock()
+
+    def done_for(name: str):  # type: ignore[no-untyped-def]
+        def done(ok: bool) -> None:
+            with lock:
+                results[name] = ok
+        return done
+
+    for index in range(500):
+        writer.submit(f"/p{index}", done_for(f"/p{index}"))
+    writer.submit("skip", done_for("skip"))
+    writer.submit("boom", done_for("boom"))
+    writer.close()
+    assert all(results[f"/p{i}"] for i in range(500))
+    assert results["skip"] is False and results["boom"] is False
+    with Store(tmp_path / "w.sqlite") as store:
+        assert store.count() == 500

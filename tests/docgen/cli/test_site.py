@@ -1,0 +1,260 @@
+"""`wsdoc build`, `wsdoc serve` and `wsdoc demo` as a user runs them, and the end-to-end
+check: a real curl session recorded through `wsdoc record` becomes a site whose curl
+examples, run against the simulator, get the recorded status."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docgen.capture.store import Store
+from docgen.cli.site import make_server
+from docgen.errors import WsdocError
+from gwssim.process import run_gwssim
+from tests.support.recorded_site import WSDOC, build, curl_commands, record_session
+from tests.support.site_models import exchange
+
+needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+RESPONSE_AFTER = re.compile(r"<strong>Response</strong> HTTP (\d{3})")
+TAG = re.compile(r"<[^>]+>")
+
+
+def synthetic_store(path: Path) -> Path:
+    with Store(path) as store:
+        store.append([
+            exchange("GET", "/api/v2/diagnostics/version", 200,
+                     {"statusCode": 0, "version": "8.5.202.34"}),
+            exchange("GET", "/api/v2/me", 200, {"statusCode": 0, "user": {"userName": "k"}}),
+            exchange("POST", "/api/v2/me/channels/voice", 200, {"statusCode": 0},
+                     {"operationName": "Ready"}),
+            exchange("POST", "/api/v2/me/channels/voice", 400,
+                     {"statusCode": 2, "statusMessage": "no session"},
+                     {"operationName": "NotReady"}, reason="Bad Request"),
+        ])
+    return path
+
+
+def test_build_writes_config_docs_and_public(tmp_path: Path) -> None:
+    store = synthetic_store(tmp_path / "s.sqlite")
+    done = build(store, tmp_path / "site", "--base-url", "http://gws.example:8090/")
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    assert "site built" in done.stdout and "wsdoc serve --out" in done.stdout
+    assert (site / "mkdocs.yml").is_file() and (site / "docs/.wsdoc-manifest.json").is_file()
+    assert (site / "descriptions/index.md").is_file()
+    page = (site / "public/me/post-api-v2-me-channels-voice.html").read_text()
+    assert "http://gws.example:8090/api/v2/me/channels/voice" in html.unescape(TAG.sub("", page))
+    assert json.loads((site / "public/openapi.json").read_text())["openapi"].startswith("3.")
+
+
+def test_rebuild_keeps_descriptions_and_hand_written_pages(tmp_path: Path) -> None:
+    store = synthetic_store(tmp_path / "s.sqlite")
+    site = tmp_path / "site"
+    assert build(store, site).returncode == 0
+    (site / "descriptions/get-api-v2-me.md").write_text("The **logged-in** agent.\n")
+    (site / "docs/intro.md").write_text("# Introduction\n\nRead me first.\n")
+    done = build(store, site)
+    assert done.returncode == 0, done.stderr
+    assert "1 hand-written pages kept" in done.stdout
+    assert "The <strong>logged-in</strong> agent." in (
+        site / "public/me/get-api-v2-me.html").read_text()
+    assert "Read me first." in (site / "public/intro.html").read_text()
+    assert (site / "descriptions/get-api-v2-me.md").read_text() == "The **logged-in** agent.\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--store", "missing.sqlite"], "no store at missing.sqlite"),
+    (["--base-url", "ftp://x"], "--base-url must be an http"),
+])
+def test_build_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    synthetic_store(tmp_path / "wsdoc.sqlite")
+    done = subprocess.run([WSDOC, "build", "--out", "site", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"wsdoc: error: {done.stderr.split(': ', 2)[2]}"
+                                                .strip()]
+    assert message in done.stderr
+
+
+def test_strict_mkdocs_failure_reports_its_first_error(tmp_path: Path) -> None:
+    store = synthetic_store(tmp_path / "s.sqlite")
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs/broken.md").write_text("# Broken\n\n[x](no-such-page.md)\n")
+    done = build(store, site)
+    assert done.returncode == 2
+    assert "mkdocs build failed: WARNING" in done.stderr and "no-such-page.md" in done.stderr
+
+
+def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    with pytest.raises(WsdocError, match="no built site"):
+        make_server(tmp_path, 0)
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public/index.html").write_text("<h1>hi</h1>")
+    server = make_server(tmp_path, 0)
+    host, port = server.server_address[:2]
+    assert host == "127.0.0.1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+            assert answer.read() == b"<h1>hi</h1>"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_command_prints_its_url(tmp_path: Path) -> None:
+    (tmp_path / "site/public").mkdir(parents=True)
+    (tmp_path / "site/public/index.html").write_text("ok")
+    proc = subprocess.Popen([WSDOC, "serve", "--out", "site", "--port", "0"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line
+        with urllib.request.urlopen(url.group(0), timeout=10) as answer:
+            assert answer.read() == b"ok"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+# --- end to end: gwssim + wsdoc record + real curl + wsdoc build --------------------------
+
+def examples_with_status(page_html: str) -> list[tuple[str, int]]:
+    """(curl command, recorded HTTP status) for every example on a built page."""
+    commands = curl_commands(page_html)
+    statuses = [int(s) for s in RESPONSE_AFTER.findall(page_html)]
+    assert len(commands) == len(statuses)
+    return list(zip(commands, statuses, strict=True))
+
+
+def open_session(base: str, user: str, start_voice: bool) -> dict[str, str]:
+    """A fresh session of `user` on gwssim (logged in on voice when `start_voice`): the
+    values of the page's placeholders, as a reader would set them."""
+    password = "" if user == "ksippo" else "password"
+    done = subprocess.run(["curl", "-sS", "-D", "-", "-o", "/dev/null", "-u",
+                           f"{user}:{password}", f"{base}/api/v2/me"],
+                          capture_output=True, text=True, timeout=30, check=True)
+    cookie = re.search(r"(?im)^set-cookie: JSESSIONID=([^;\s]+)", done.stdout)
+    token = re.search(r"(?im)^x-csrf-token: (\S+)", done.stdout)
+    env = {"PASSWORD": "password", "JSESSIONID": cookie.group(1) if cookie else "",
+           "CSRF_TOKEN": token.group(1) if token else ""}
+    if start_voice:
+        subprocess.run(["curl", "-sS", "-o", "/dev/null", "-u", f"{user}:{password}",
+                        "-b", f"JSESSIONID={env['JSESSIONID']}", "-H", "Content-Type: "
+                        "application/json", "-H", f"X-CSRF-TOKEN: {env['CSRF_TOKEN']}", "-d",
+                        '{"operationName":"StartContactCenterSession","channels":["voice"]}',
+                        f"{base}/api/v2/me"], timeout=30, check=True)
+    return env
+
+
+# Operations whose recorded outcome needs a state first: the same command with this body
+# runs before (e.g. DoNotDisturbOff only succeeds after DoNotDisturbOn).
+PRECONDITIONS = {
+    '"DoNotDisturbOff"': '"DoNotDisturbOn"',
+    '"ForwardCallsOff"}': '"ForwardCallsOn","destination":{"phoneNumber":"5999"}}',
+    '"StartContactCenterSession","channels":["voice"]}': '"EndContactCenterSession"}',
+}
+
+
+def run_status(command: str, env: dict[str, str]) -> int:
+    done = subprocess.run(["bash", "-c", command + " -s -o /dev/null -w '%{http_code}'"],
+                          capture_output=True, text=True, timeout=30, check=False, env=env)
+    return int(done.stdout or 0)
+
+
+def replay(command: str, base: str) -> int:
+    """Run a page's example as a reader would: export the placeholders of a fresh session
+    of the command's user, put the server in the state the example needs, run it."""
+    match = re.search(r'-u "?([A-Za-z0-9_.-]+):', command)
+    user = match.group(1) if match else "ksippo"
+    start_voice = "-X POST" in command and "StartContactCenterSession" not in command
+    env = {**os.environ, **open_session(base, user, start_voice)}
+    for needs, before in PRECONDITIONS.items():
+        if needs in command:
+            run_status(command.replace(needs, before), env)
+            env = {**os.environ, **open_session(base, user, False)}  # End ends the session
+    return run_status(command, env)
+
+
+@pytest.fixture(scope="module")
+def recorded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A site built from a real recorded session; its examples point at a fresh gwssim."""
+    folder = tmp_path_factory.mktemp("e2e")
+    with run_gwssim() as upstream:
+        session, proxy_log = record_session(upstream, folder / "demo.sqlite", users=2)
+    assert "curl_session: done" in session
+    assert re.search(r"wsdoc: stopped; recorded \d+", proxy_log)
+    with run_gwssim() as replay_base:
+        done = build(folder / "demo.sqlite", folder / "site", "--base-url", replay_base)
+        assert done.returncode == 0, done.stderr
+        yield folder / "site", replay_base
+
+
+@needs_curl
+def test_recorded_session_becomes_pages(recorded_site: tuple[Path, str]) -> None:
+    site, _ = recorded_site
+    public = site / "public"
+    home = html.unescape(TAG.sub("", (public / "index.html").read_text()))
+    for template in ("/api/v2/diagnostics/version", "/api/v2/me", "/api/v2/users/{userId}",
+                     "/api/v2/me/calls/{callId}", "/api/v2/me/devices/{deviceId}/calls"):
+        assert template in home
+    assert "Server version: 8.5." in home
+    calls = html.unescape(TAG.sub("", (public / "me/post-api-v2-me-calls-callid.html")
+                                  .read_text()))
+    for expected in ("Answer", "Hangup", "Hold", "Retrieve", "Request body", "/operationName",
+                     "Path parameters", "callId", '"statusCode": 0',
+                     "statusCode 0: success (for operations: accepted",
+                     "parameter not valid for the current state"):
+        assert expected in calls, expected
+    users = html.unescape(TAG.sub("", (public / "users/get-api-v2-users.html").read_text()))
+    assert "Query parameters" in users and "subresources" in users and "Filtering with" in users
+    me = html.unescape(TAG.sub("", (public / "me/get-api-v2-me.html").read_text()))
+    assert "-u ksippo:" in me  # the empty password is shown as recorded
+    assert "[REDACTED]" not in calls and "[REDACTED]" not in me
+
+
+@needs_curl
+def test_recorded_examples_replay_with_the_recorded_status(
+        recorded_site: tuple[Path, str]) -> None:
+    site, base = recorded_site
+    results: list[tuple[str, int, int]] = []
+    for page in sorted((site / "public").rglob("*.html")):
+        for command, status in examples_with_status(page.read_text()):
+            results.append((command, status, replay(command, base)))
+    assert len(results) >= 30
+    # Calls only exist while the recorded session ran; everything else (directory reads,
+    # filters, agent state and device operations in a logged-in session, errors) must
+    # answer exactly as recorded.
+    replayable = [r for r in results if "/calls/" not in r[0]]
+    assert len(replayable) >= 20
+    mismatched = [(c.splitlines()[2:], s, got) for c, s, got in replayable if s != got]
+    assert mismatched == []
+    same = sum(1 for _, s, got in results if s == got)
+    print(f"\n{same}/{len(results)} examples replayed with the recorded status", file=sys.stderr)
+
+
+@needs_curl
+def test_demo_records_and_builds(tmp_path: Path) -> None:
+    done = subprocess.run([WSDOC, "demo", "--out", "site", "--users", "1"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "curl_session: done" in done.stdout
+    assert re.search(r"wsdoc: stopped; recorded \d+", done.stdout)
+    assert "wsdoc serve --out site" in done.stdout
+    assert (tmp_path / "site/public/index.html").is_file()
+    assert (tmp_path / "demo.sqlite").is_file()

@@ -1,0 +1,108 @@
+"""OpenAPI 3.1 output: validity, discriminated operations, evidence, examples, security."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate
+
+from docgen.capture.record import Body
+from docgen.capture.synthetic import exchange, synthetic_traffic
+from docgen.infer.builder import build_model
+from docgen.infer.config import Config
+from docgen.publish.openapi import dumps, safe_key, to_openapi
+from tests.support.odd_bodies import odd_bodies
+
+
+def spec_of(count: int = 2000) -> dict[str, Any]:
+    return to_openapi(build_model(synthetic_traffic(count)))
+
+
+def test_web_services_spec_validates() -> None:
+    spec = spec_of()
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    assert spec["info"]["version"] == "8.5.200.50"
+    assert spec["servers"] == [{"url": "http://gws.example:8090"}]
+    assert "/api/v2/me/calls/{callId}" in spec["paths"]
+
+
+def test_operations_are_a_discriminated_one_of() -> None:
+    spec = spec_of()
+    post = spec["paths"]["/api/v2/me/calls/{callId}"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["discriminator"]["propertyName"] == "operationName"
+    mapping = schema["discriminator"]["mapping"]
+    assert set(mapping) == {"Answer", "AttachUserData", "Hangup", "Hold", "InitiateTransfer",
+                            "Retrieve"}
+    assert [ref["$ref"] for ref in schema["oneOf"]] == list(mapping.values())
+    components = spec["components"]["schemas"]
+    for ref in mapping.values():
+        key = ref.rsplit("/", 1)[1]
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", key)
+        assert "operationName" in components[key]["required"]
+    transfer = components[mapping["InitiateTransfer"].rsplit("/", 1)[1]]
+    assert transfer["properties"]["operationName"]["const"] == "InitiateTransfer"
+    assert post["parameters"][0]["name"] == "callId"
+    assert post["parameters"][0]["in"] == "path"
+
+
+def test_responses_carry_schema_evidence_and_real_examples() -> None:
+    spec = spec_of()
+    get_user = spec["paths"]["/api/v2/users/{userId}"]["get"]
+    media = get_user["responses"]["200"]["content"]["application/json"]
+    user = media["schema"]["properties"]["user"]
+    assert re.fullmatch(r"\d+/\d+", user["properties"]["emailAddress"]["x-wsdoc-seen"])
+    (example,) = media["examples"].values()
+    assert example["value"]["statusCode"] == 0 and len(example["value"]["user"]["id"]) == 32
+    me = spec["paths"]["/api/v2/me"]["get"]
+    assert me["parameters"][0]["name"] == "subresources"
+    assert me["responses"]["403"]["x-wsdoc-outcomes"][0]["meaning"] == "not authenticated"
+
+
+def test_security_schemes() -> None:
+    anonymous = exchange("GET", "/api/v2/diagnostics/version", {"statusCode": 0, "version": "1"})
+    anonymous.request_headers = []
+    spec = to_openapi(build_model([anonymous, exchange("GET", "/api/v2/me", {"statusCode": 0})]))
+    validate(spec)
+    assert spec["components"]["securitySchemes"]["basicAuth"] == {"type": "http",
+                                                                   "scheme": "basic"}
+    assert {"basicAuth": []} in spec["security"]
+    assert spec["paths"]["/api/v2/diagnostics/version"]["get"]["security"] == []
+    assert "security" not in spec["paths"]["/api/v2/me"]["get"]
+
+
+def test_odd_inputs_still_validate() -> None:
+    weird = [
+        *odd_bodies(),
+        exchange("CONNECT", "/tunnel"),
+        exchange("PURGE", "/cache/item"),
+        exchange("GET", "/api/v2/weird/{id}", {"a": 1}),
+        exchange("POST", "/api/v2/upload", {"statusCode": 0},
+                 raw_request=Body(b"a=b", "application/x-www-form-urlencoded", size=3)),
+    ]
+    failed = exchange("GET", "/api/v2/lost")
+    failed.status = None
+    odd_status = exchange("GET", "/api/v2/lost", {"a": 1}, status=999)
+    spec = to_openapi(build_model([*weird, failed, odd_status], Config(profile_name="generic")))
+    validate(spec)
+    assert sorted(spec["x-wsdoc-skipped"]) == ["CONNECT /tunnel", "PURGE /cache/item"]
+    assert spec["paths"]["/api/v2/lost"]["get"]["responses"] == {
+        "default": {"description": "no response recorded"}}
+    upload = spec["paths"]["/api/v2/upload"]["post"]["requestBody"]["content"]
+    assert "application/x-www-form-urlencoded" in upload
+    assert "/api/v2/weird/%7Bid%7D" in spec["paths"]
+
+
+def test_serialisation_round_trips() -> None:
+    spec = spec_of(300)
+    assert json.loads(dumps(spec, yaml_output=False)) == spec
+    assert yaml.safe_load(dumps(spec, yaml_output=True)) == spec
+
+
+def test_safe_key() -> None:
+    assert safe_key("/api/v2/me/calls/{callId}") == "ApiV2MeCallsCallId"
+    assert safe_key("***") == "Unnamed"
