@@ -30,6 +30,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check addons docgen gwssim tests bench
 	$(VENV)/bin/mypy addons docgen gwssim
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) site/public test-artifacts bench/results

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+from docgen.capture.record import read_json
 from docgen.capture.store import Store
-from docgen.infer.accumulators import read_json
 from docgen.infer.builder import build_model
 from docgen.infer.model import ApiModel, Endpoint, FieldDoc
 from gwssim.data import USER_SEEDS

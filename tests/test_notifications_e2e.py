@@ -24,7 +24,7 @@ from openapi_spec_validator import validate
 
 from docgen.capture.store import Store
 from docgen.cli.processes import run_proxy
-from docgen.infer.builder import schema_settings
+from docgen.infer.builder import ModelBuilder, schema_settings
 from docgen.infer.config import Config
 from docgen.infer.correlate import correlate
 from docgen.infer.events import EventCollector
@@ -230,10 +230,11 @@ def test_dial_is_followed_by_dialing_then_established(listened: Site) -> None:
 
 def test_the_two_users_events_never_mix(listened: Site) -> None:
     config = Config()
+    builder = ModelBuilder(config)  # files each exchange: its template and operation
     collector = EventCollector(config, schema_settings(config))
     with Store(listened.store, readonly=True) as store:
         for exchange in store.exchanges():
-            collector.add(exchange)
+            collector.add(exchange, *builder.add(exchange))
     observations = list(correlate(collector.samples, collector.notices, collector.listening,
                                   config.event_window, collector.users))
     assert len(observations) == 2 * (1 + 2 * ROUNDS + 2 * DIALS)
@@ -315,10 +316,11 @@ def test_a_fast_curl_session_beside_two_listeners_never_mixes_users(tmp_path: Pa
             for listener in listeners:
                 listener.close()
     config = Config()
+    builder = ModelBuilder(config)
     collector = EventCollector(config, schema_settings(config))
     with Store(store, readonly=True) as opened:
         for exchange in opened.exchanges():
-            collector.add(exchange)
+            collector.add(exchange, *builder.add(exchange))
     observations = list(correlate(collector.samples, collector.notices, collector.listening,
                                   config.event_window, collector.users))
     delivered = [n for o in observations for n in o.notices]

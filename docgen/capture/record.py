@@ -100,3 +100,57 @@ def decode_basic(authorization: str) -> str | None:
 def basic_user(authorization: str) -> str:
     """The user name of a Basic Authorization value, else ""."""
     return (decode_basic(authorization) or "").partition(":")[0]
+
+
+# Body helpers: every reader of a record parses a body through read_json, once.
+ABSENT = "absent"
+MAX_OPERATION_NAME = 100  # characters of a discriminator value kept as an operation name
+
+
+def read_json(body: Body) -> tuple[Any, str]:
+    """(parsed value, "") for a JSON body, else (None, why): absent, truncated, not kept,
+    invalid JSON, text or binary. Never raises, even on JSON nested 100,000 deep."""
+    if body.truncated:
+        return None, "truncated"
+    if body.content is None:
+        return None, "not kept" if body.size else ABSENT
+    if not body.content:
+        return None, ABSENT
+    if "json" in body.content_type or body.content.lstrip()[:1] in (b"{", b"["):
+        try:
+            return json.loads(body.content), ""
+        except RecursionError:
+            return None, "invalid JSON (nested too deep to parse)"
+        except ValueError:  # includes UnicodeDecodeError
+            return None, "invalid JSON"
+    try:
+        body.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "binary"
+    return None, "text"
+
+
+def operation_name(parsed: Any, field: str) -> str | None:
+    """The operation a parsed request body names in `field` (e.g. `operationName`), cut
+    to MAX_OPERATION_NAME characters; None when there is no such non-empty string."""
+    if not field or not isinstance(parsed, dict):
+        return None
+    name = parsed.get(field)
+    return name[:MAX_OPERATION_NAME] if isinstance(name, str) and name else None
+
+
+def query_sample(exchange: Exchange) -> dict[str, Any]:
+    """Query pairs as one JSON-like object: numbers and booleans typed, repeats as lists."""
+    sample: dict[str, Any] = {}
+    for name, raw in exchange.query:
+        value: Any = raw
+        if raw in ("true", "false"):
+            value = raw == "true"
+        elif raw.isdigit() and str(int(raw)) == raw:
+            value = int(raw)
+        if name in sample:
+            previous = sample[name]
+            sample[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            sample[name] = value
+    return sample

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -120,26 +121,42 @@ def upgrade_if_old(target: Path) -> None:
                          f"v{SCHEMA_VERSION}, but cannot be written: {exc}") from exc
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE (take the write lock now), COMMIT on success, ROLLBACK on any
+    exception; the one transaction block of every writer of a store."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def insert_violations(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]
+                      ) -> None:
+    """Contract violations (exchange id, kind, endpoint, detail) found while recording."""
+    conn.executemany(
+        "INSERT INTO violations (exchange_id, kind, endpoint, detail) VALUES (?, ?, ?, ?)",
+        rows)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply the migrations this store has not seen yet, each in its own transaction."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise WsdocError(f"store schema v{version} is newer than this wsdoc (v{SCHEMA_VERSION})")
     for number in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             # Re-check under the write lock: another process may have migrated meanwhile.
             if conn.execute("PRAGMA user_version").fetchone()[0] != number:
-                conn.execute("ROLLBACK")
                 continue
             for statement in MIGRATIONS[number].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version={number + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -193,13 +210,8 @@ class Store:
 
     def append(self, exchanges: Iterable[Exchange]) -> None:
         """Insert exchanges in one transaction."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn):
             self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
@@ -224,11 +236,15 @@ class Store:
         ).fetchone()
         return from_row(row) if row else None
 
-    def add_violation(self, exchange_id: int, kind: str, endpoint: str, detail: str) -> None:
-        self.conn.execute(
-            "INSERT INTO violations (exchange_id, kind, endpoint, detail) VALUES (?, ?, ?, ?)",
-            (exchange_id, kind, endpoint, detail),
-        )
+    def violations(self) -> Iterator[tuple[Exchange, str, str, str]]:
+        """Contract violations the recorder found live: (exchange, kind, endpoint, detail),
+        in the order they were recorded."""
+        rows = self.conn.execute(
+            "SELECT exchange_id, kind, endpoint, detail FROM violations ORDER BY id").fetchall()
+        for exchange_id, kind, endpoint, detail in rows:
+            exchange = self.get(exchange_id)
+            if exchange is not None:
+                yield exchange, kind, endpoint, detail
 
     def integrity(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

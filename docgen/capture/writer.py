@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.capture.record import Exchange
-from docgen.capture.store import INSERT_SQL, connect, to_row
+from docgen.capture.store import INSERT_SQL, connect, insert_violations, to_row, transaction
 
 log = logging.getLogger(__name__)
 Done = Callable[[bool], None]  # called with True once committed, False if not stored
@@ -115,24 +115,17 @@ class StoreWriter:
         if not rows:
             return True
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.executemany(INSERT_SQL, rows)
-            if any(notes):
-                # One writer and no deletes: this batch's ids are the last len(rows) ids.
-                last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
-                self.conn.executemany(
-                    "INSERT INTO violations (exchange_id, kind, endpoint, detail) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(last_id - len(rows) + 1 + index, *note)
-                     for index, found in enumerate(notes) for note in found])
-            self.conn.execute("COMMIT")
+            with transaction(self.conn):
+                self.conn.executemany(INSERT_SQL, rows)
+                if any(notes):
+                    # One writer and no deletes: this batch's ids are the last len(rows) ids.
+                    last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
+                    insert_violations(self.conn, [
+                        (last_id - len(rows) + 1 + index, *note)
+                        for index, found in enumerate(notes) for note in found])
         except Exception as exc:  # disk full, locked too long...: report, keep serving
             self.failed_batches += 1
             log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
-            try:
-                self.conn.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the transaction may not have started
-                pass
             return False
         self.written += len(rows)
         return True

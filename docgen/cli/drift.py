@@ -5,14 +5,18 @@ from __future__ import annotations
 import click
 
 from docgen.cli.options import store_option
-from docgen.drift.check import DEFAULT_FAIL_ON, KINDS, check_store, parse_fail_on
+from docgen.drift.check import DEFAULT_FAIL_ON, KINDS, check_store, live_report, parse_fail_on
+from docgen.errors import WsdocError
 
 DRIFT_EXIT = 1  # breaking drift; user errors exit 2 (WsdocError)
 
 
 @click.command("check")
-@click.option("--against", "contract", required=True, type=click.Path(dir_okay=False),
+@click.option("--against", "contract", default=None, type=click.Path(dir_okay=False),
               help="OpenAPI contract (JSON or YAML), e.g. written by wsdoc openapi.")
+@click.option("--live", is_flag=True,
+              help="Report the violations `wsdoc record --contract` found while recording "
+                   "(stored beside each record) instead of checking against a contract.")
 @store_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]),
               default="text", show_default=True, help="Report format (on stdout).")
@@ -20,12 +24,15 @@ DRIFT_EXIT = 1  # breaking drift; user errors exit 2 (WsdocError)
               help="Comma-separated drift kinds that are breaking (exit status 1); also "
                    f"'default' ({', '.join(k for k in KINDS if k in DEFAULT_FAIL_ON)}), "
                    f"'all' or 'none'. Kinds: {', '.join(KINDS)}.")
-def check(contract: str, store: str, output_format: str, fail_on: str) -> int:
+def check(contract: str | None, live: bool, store: str, output_format: str,
+          fail_on: str) -> int:
     """Check every recorded exchange in the store against an OpenAPI contract."""
     from docgen.drift.report import render
 
+    if bool(contract) == live:
+        raise WsdocError("give either --against CONTRACT or --live")
     kinds = parse_fail_on(fail_on)
-    report = check_store(contract, store, kinds)
+    report = live_report(store, kinds) if live else check_store(contract or "", store, kinds)
     click.echo(render(report, output_format), nl=False)
     return DRIFT_EXIT if report.breaking else 0
 

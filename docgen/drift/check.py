@@ -32,10 +32,11 @@ from docgen.capture.store import Store
 from docgen.drift.contract import Contract
 from docgen.drift.live import ExchangeCheck, Violation
 from docgen.errors import WsdocError
-from docgen.infer.builder import METHOD_ORDER
 from docgen.infer.config import Config
 from docgen.infer.fields import escape, parse_seen
+from docgen.infer.model import METHOD_ORDER
 from docgen.infer.paths import PathTemplater
+from docgen.publish.extensions import X_SEEN
 
 KINDS: tuple[str, ...] = (
     "unknown-endpoint", "unknown-operation", "new-status", "missing-required",
@@ -189,7 +190,7 @@ def _optional_evidence(schema: dict[str, Any]) -> dict[str, tuple[int, int]]:
     required = set(schema.get("required") or [])
     evidence = {}
     for name, child in (schema.get("properties") or {}).items():
-        seen, total = parse_seen(child.get("x-wsdoc-seen") if isinstance(child, dict) else None)
+        seen, total = parse_seen(child.get(X_SEEN) if isinstance(child, dict) else None)
         if name not in required and seen and total:
             evidence[name] = (seen, total)
     return evidence
@@ -214,3 +215,17 @@ def check_store(contract_path: str | Path, store_path: str | Path,
         findings.add(violation, example, parents)
     return CheckReport(str(contract_path), str(store_path), count,
                        [ep.key for ep in contract.endpoints], fail_on, findings.sorted(fail_on))
+
+
+def live_report(store_path: str | Path,
+                fail_on: frozenset[str] = DEFAULT_FAIL_ON) -> CheckReport:
+    """The violations the recorder found while recording (`wsdoc record --contract`), read
+    back from the store's `violations` table and deduplicated like `check_store`'s."""
+    findings = Findings()
+    with Store(store_path, readonly=True) as store:
+        count = store.count()
+        for exchange, kind, endpoint, detail in store.violations():
+            violation = Violation(kind, endpoint, detail=detail)
+            findings.add(violation, Example(exchange.id, request_line(exchange)))
+    return CheckReport("(checked live while recording)", str(store_path), count, [], fail_on,
+                       findings.sorted(fail_on))

@@ -33,13 +33,13 @@ from referencing.jsonschema import DRAFT202012
 from docgen.drift.endpoint import BodyCheck, EndpointContract, OperationContract, compile_segments
 from docgen.errors import WsdocError
 from docgen.infer.fields import escape
+from docgen.infer.formats import FORMATS
 from docgen.infer.paths import split_path
-from docgen.infer.schema.scalars import FORMATS
+from docgen.publish.extensions import X_OPERATION_STATUSES, X_OPERATIONS
 
 Json = dict[str, Any]
 CONTRACT_URI = "urn:wsdoc:contract"
 SQLITE_MAGIC = b"SQLite format 3\x00"  # capture stores are SQLite files
-X_OPERATION_STATUSES = "x-wsdoc-operation-statuses"  # {"SetMuteOn": ["400"], ...}
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -229,7 +229,7 @@ class Contract:
         discriminator = schema.get("discriminator")
         discriminator = discriminator if isinstance(discriminator, dict) else {}
         mapping = discriminator.get("mapping") or {}
-        names = [str(n) for n in operation.get("x-wsdoc-operations") or []]
+        names = [str(n) for n in operation.get(X_OPERATIONS) or []]
         if not names and not mapping:  # one plain request schema for the whole endpoint
             endpoint.default = OperationContract(None, self.compile(*at) if at else None)
             return

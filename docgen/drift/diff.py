@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.drift.sides import EndpointView, FieldView, Side, load_side, side_of
-from docgen.infer.builder import METHOD_ORDER
 from docgen.infer.config import Config
+from docgen.infer.model import METHOD_ORDER
 from docgen.publish import markdown as md
 
 SUBJECTS = ("endpoint", "operation", "status", "field")

@@ -1,9 +1,9 @@
 """Check one recorded exchange against an OpenAPI contract: `LiveChecker(path).check(ex)`.
 
 The recorder calls this for every exchange when `wsdoc_contract=openapi.json` is set
-(off the event loop), logs the violations and stores them with `Store.add_violation(
-exchange.id, v.kind, v.endpoint, v.summary)`; `wsdoc check` runs the same code over a
-whole store and adds what needs many exchanges (fields that stopped appearing).
+(off the event loop), logs the violations and stores them beside the record (kind,
+endpoint, summary; `wsdoc check --live` reads them back); `wsdoc check` runs the same code
+over a whole store and adds what needs many exchanges (fields that stopped appearing).
 
 `LiveChecker` is pure and thread-safe: the contract is read and every validator compiled
 once, in the constructor (a bad contract fails there, with a WsdocError); `check` only
@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.capture.record import Exchange
+from docgen.capture.record import Exchange, operation_name, query_sample, read_json
 from docgen.drift.contract import BodyCheck, Contract, EndpointContract, OperationContract
 from docgen.drift.schema import BodyFinding, FieldWalker, errors_to_findings
-from docgen.infer.accumulators import read_json
-from docgen.infer.builder import query_sample
 from docgen.infer.config import Config
 from docgen.infer.paths import PathTemplater
 
@@ -50,7 +48,7 @@ class Violation:
 
     @property
     def summary(self) -> str:
-        """One line for logs and `Store.add_violation(..., detail)`."""
+        """One line for logs and the stored violation's detail."""
         where = " ".join(part for part in (self.location, self.field) if part)
         operation = f"operation {self.operation}: " if self.operation else ""
         return f"{operation}{where + ': ' if where else ''}{self.detail}"
@@ -88,12 +86,12 @@ class ExchangeCheck:
         if not endpoint.operations:
             return endpoint.default, None
         field = endpoint.discriminator
-        name = request.get(field) if field and isinstance(request, dict) else None
-        if isinstance(name, str) and name:
-            known = endpoint.operations.get(name[:100])
+        name = operation_name(request, field)
+        if name is not None:
+            known = endpoint.operations.get(name)
             if known is not None:
                 return known, None
-            return None, Violation("unknown-operation", endpoint.key, name[:100],
+            return None, Violation("unknown-operation", endpoint.key, name,
                                    detail="operation not in the contract")
         if not why and endpoint.default.request is None and isinstance(request, dict):
             return None, Violation("unknown-operation", endpoint.key, f"(no {field or 'name'})",

@@ -36,9 +36,18 @@ def _line(finding: Finding) -> str:
     return f"  {mark} {finding.kind:<19} {where}{'; '.join(finding.details)}  [{evidence}]"
 
 
+def _against(report: CheckReport) -> str:
+    """The contract's file name and size; a live check's label as it is."""
+    if not report.contract_endpoints and report.contract.startswith("("):
+        return report.contract
+    return f"{Path(report.contract).name} ({len(report.contract_endpoints)} endpoints)"
+
+
 def summary(report: CheckReport) -> str:
     breaking = len(report.breaking)
     if not report.findings:
+        if not report.contract_endpoints and report.contract.startswith("("):
+            return f"no drift: {report.exchanges} exchanges, no violations {report.contract[1:-1]}"
         return (f"no drift: {report.exchanges} exchanges match the contract "
                 f"({len(report.contract_endpoints)} endpoints)")
     kinds = ", ".join(k for k in KINDS if k in report.fail_on) or "nothing"
@@ -49,8 +58,7 @@ def summary(report: CheckReport) -> str:
 
 def to_text(report: CheckReport) -> str:
     lines = [f"wsdoc check: {report.exchanges} exchanges in {Path(report.store).name} "
-             f"against {Path(report.contract).name} "
-             f"({len(report.contract_endpoints)} endpoints)"]
+             f"against {_against(report)}"]
     for group, findings in groupby(report.findings, key=_group):
         lines += ["", group, *(_line(f) for f in findings)]
     lines += ["", summary(report)]

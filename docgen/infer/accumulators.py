@@ -7,44 +7,21 @@ together (used when path evidence merges provisional endpoints).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
-from docgen.capture.record import Body, Exchange
+from docgen.capture.record import ABSENT, Body, Exchange
+from docgen.infer.distinct import put_distinct
 from docgen.infer.fields import field_docs, params_from_object
 from docgen.infer.model import BodyDoc, NonJsonDoc, Operation, OutcomeCode, ResponseDoc
 from docgen.infer.profile import Profile
-from docgen.infer.schema.builder import EvidenceSchemaBuilder, SchemaSettings
+from docgen.infer.schema.builder import EvidenceSchemaBuilder
+from docgen.infer.schema.settings import SchemaSettings
 
-ABSENT = "absent"
 MAX_BODY_EXAMPLES = 2
 EXAMPLE_BODY_BYTES = 64 * 1024  # larger bodies are summarised by schema, not kept as examples
 MAX_OUTCOMES = 32
 MAX_EXCHANGE_EXAMPLES = 8
-
-
-def read_json(body: Body) -> tuple[Any, str]:
-    """(parsed value, "") for a JSON body, else (None, why): absent, truncated, not kept,
-    invalid JSON, text or binary. Never raises, even on JSON nested 100,000 deep."""
-    if body.truncated:
-        return None, "truncated"
-    if body.content is None:
-        return None, "not kept" if body.size else ABSENT
-    if not body.content:
-        return None, ABSENT
-    if "json" in body.content_type or body.content.lstrip()[:1] in (b"{", b"["):
-        try:
-            return json.loads(body.content), ""
-        except RecursionError:
-            return None, "invalid JSON (nested too deep to parse)"
-        except ValueError:  # includes UnicodeDecodeError
-            return None, "invalid JSON"
-    try:
-        body.content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "binary"
-    return None, "text"
 
 
 class BodyStats:
@@ -176,8 +153,7 @@ class OperationStats:
         self.headers.add_sample(self._documented_headers(exchange))
         self.auth[auth_kind(exchange, self.profile)] += 1
         status = exchange.status
-        if status not in self.examples and len(self.examples) < MAX_EXCHANGE_EXAMPLES:
-            self.examples[status] = exchange
+        put_distinct(self.examples, status, exchange, MAX_EXCHANGE_EXAMPLES)
         if status is None:
             self.failures += 1
             return
@@ -206,8 +182,7 @@ class OperationStats:
         self.headers.merge(other.headers)
         self.auth.update(other.auth)
         for example_status, example in other.examples.items():
-            if example_status not in self.examples and len(self.examples) < MAX_EXCHANGE_EXAMPLES:
-                self.examples[example_status] = example
+            put_distinct(self.examples, example_status, example, MAX_EXCHANGE_EXAMPLES)
 
     def to_doc(self) -> Operation:
         ordered = sorted(self.examples.items(), key=lambda item: (item[0] is None, item[0] or 0))

@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.capture.record import Body
-from docgen.infer.accumulators import read_json
+from docgen.capture.record import Body, read_json
 from docgen.infer.fields import escape, field_docs
 from docgen.infer.model import BodyDoc, MetaDoc
-from docgen.infer.schema.builder import EvidenceSchemaBuilder, SchemaSettings
+from docgen.infer.schema.builder import EvidenceSchemaBuilder
+from docgen.infer.schema.settings import SchemaSettings
 
 Message = dict[str, Any]
 META_PREFIX = "/meta/"

@@ -13,24 +13,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from docgen.capture.record import Exchange
-from docgen.infer.accumulators import OperationStats, ResponseStats, read_json
+from docgen.capture.record import Exchange, operation_name, query_sample, read_json
+from docgen.infer.accumulators import OperationStats, ResponseStats
 from docgen.infer.config import Config
+from docgen.infer.distinct import add_distinct
 from docgen.infer.events import EventCollector
 from docgen.infer.fields import params_from_object
-from docgen.infer.model import ApiModel, Endpoint, Param, ResponseDoc
+from docgen.infer.model import METHOD_ORDER, ApiModel, Endpoint, Param, ResponseDoc
 from docgen.infer.paths import PathTemplater, Templated
 from docgen.infer.profile import Profile
-from docgen.infer.schema.builder import EvidenceSchemaBuilder, SchemaSettings
+from docgen.infer.schema.builder import EvidenceSchemaBuilder
+from docgen.infer.schema.settings import SchemaSettings
 
 MAX_OPERATIONS = 100  # further discriminator values are folded into the unnamed operation
 MAX_EXAMPLE_PATHS = 3
 MAX_HOSTS = 20
 _MAY_BECOME_PARAM = ("ambiguous", "literal-word")  # literal now, a parameter after more evidence
-METHOD_ORDER = {m: i for i, m in enumerate(
-    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"])}
 
 
 def schema_settings(config: Config) -> SchemaSettings:
@@ -41,26 +41,16 @@ def schema_settings(config: Config) -> SchemaSettings:
     )
 
 
-def query_sample(exchange: Exchange) -> dict[str, Any]:
-    """Query pairs as one JSON-like object: numbers and booleans typed, repeats as lists."""
-    sample: dict[str, Any] = {}
-    for name, raw in exchange.query:
-        value: Any = raw
-        if raw in ("true", "false"):
-            value = raw == "true"
-        elif raw.isdigit() and str(int(raw)) == raw:
-            value = int(raw)
-        if name in sample:
-            previous = sample[name]
-            sample[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-        else:
-            sample[name] = value
-    return sample
-
-
 def url_length(exchange: Exchange) -> int:
     query = sum(len(name) + len(value) + 2 for name, value in exchange.query)
     return len(exchange.url) + query
+
+
+class Filed(NamedTuple):
+    """Where ModelBuilder.add filed an exchange."""
+
+    template: str
+    operation: str | None
 
 
 class EndpointStats:
@@ -80,37 +70,32 @@ class EndpointStats:
         self.position_shapes: dict[int, Counter[str]] = {}
         self.max_url = 0
 
-    def add(self, exchange: Exchange, templated: Templated) -> None:
+    def add(self, exchange: Exchange, templated: Templated) -> str | None:
+        """Fold one exchange in; the name of the operation it was filed under."""
         self.count += 1
         request = read_json(exchange.request_body)
         response = read_json(exchange.response_body)
-        operation = self._operation(self._operation_name(request[0]))
-        operation.add(exchange, request, response)
+        name = self._operation_name(request[0])
+        self._operation(name).add(exchange, request, response)
         self.query.add_sample(query_sample(exchange))
         if exchange.status is not None:
             self.statuses[exchange.status] += 1
-        if len(self.example_paths) < MAX_EXAMPLE_PATHS and exchange.path not in self.example_paths:
-            self.example_paths.append(exchange.path)
+        add_distinct(self.example_paths, exchange.path, MAX_EXAMPLE_PATHS)
         for decision in templated.decisions:
             if not decision.is_param and decision.rule not in _MAY_BECOME_PARAM:
                 continue
             examples = self.position_examples.setdefault(decision.index, [])
-            if len(examples) < self.settings.max_examples and decision.value not in examples:
-                examples.append(decision.value)
+            add_distinct(examples, decision.value, self.settings.max_examples)
             shape = decision.shape.name if decision.shape else "text"
             self.position_shapes.setdefault(decision.index, Counter())[shape] += 1
         self.max_url = max(self.max_url, url_length(exchange))
+        return name
 
     def _operation_name(self, parsed: Any) -> str | None:
-        field = self.config.operation_field
-        if not field or not isinstance(parsed, dict):
-            return None
-        name = parsed.get(field)
-        if not isinstance(name, str) or not name:
-            return None
+        name = operation_name(parsed, self.config.operation_field)
         if name not in self.operations and len(self.operations) >= MAX_OPERATIONS:
             return None
-        return name[:100]
+        return name
 
     def _operation(self, name: str | None) -> OperationStats:
         found = self.operations.get(name)
@@ -129,13 +114,11 @@ class EndpointStats:
         self.query.merge(other.query)
         self.statuses.update(other.statuses)
         for path in other.example_paths:
-            if len(self.example_paths) < MAX_EXAMPLE_PATHS and path not in self.example_paths:
-                self.example_paths.append(path)
+            add_distinct(self.example_paths, path, MAX_EXAMPLE_PATHS)
         for index, values in other.position_examples.items():
             mine = self.position_examples.setdefault(index, [])
             for value in values:
-                if len(mine) < self.settings.max_examples and value not in mine:
-                    mine.append(value)
+                add_distinct(mine, value, self.settings.max_examples)
         for index, shapes in other.position_shapes.items():
             self.position_shapes.setdefault(index, Counter()).update(shapes)
         self.max_url = max(self.max_url, other.max_url)
@@ -205,8 +188,9 @@ class ModelBuilder:
         self.origins: Counter[str] = Counter()
         self.server_version: str | None = None
 
-    def add(self, exchange: Exchange) -> str:
-        """Fold one exchange in; the path template it was filed under for now."""
+    def add(self, exchange: Exchange) -> Filed:
+        """Fold one exchange in; the path template and operation it was filed under for now
+        (the template may still change as path evidence grows)."""
         self.count += 1
         if exchange.started:
             self.first = min(self.first or exchange.started, exchange.started)
@@ -220,9 +204,9 @@ class ModelBuilder:
         if group is None:
             group = EndpointStats(key[0], exchange.path, self.config, self.settings)
             self.groups[key] = group
-        group.add(exchange, templated)
+        operation = group.add(exchange, templated)
         self._note_version(exchange)
-        return templated.template
+        return Filed(templated.template, operation)
 
     def _note_version(self, exchange: Exchange) -> None:
         version_path = self.config.profile.version_path
@@ -272,5 +256,6 @@ def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> 
     builder = ModelBuilder(config)
     events = EventCollector(builder.config, builder.settings)
     for exchange in exchanges:
-        events.add(exchange, builder.add(exchange))
+        filed = builder.add(exchange)
+        events.add(exchange, filed.template, filed.operation)
     return events.apply(builder.finish(), lambda path: builder.templater.template(path).template)

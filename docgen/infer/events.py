@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from sys import intern
-from typing import Any, cast
+from typing import cast
 
 from docgen.capture.record import Exchange, basic_user
-from docgen.infer.accumulators import read_json
 from docgen.infer.bayeux import (
     BayeuxStats,
     Message,
@@ -44,7 +43,7 @@ from docgen.infer.model import (
     NotificationsDoc,
     Operation,
 )
-from docgen.infer.schema.builder import SchemaSettings
+from docgen.infer.schema.settings import SchemaSettings
 
 OperationKey = tuple[str, str, str | None]  # method, path (a template once final), name
 MAX_SESSIONS = 100_000  # session -> user entries remembered
@@ -94,9 +93,11 @@ class EventCollector:
         self.added = 0
         self.notice_order = 0
 
-    def add(self, exchange: Exchange, template: str | None = None) -> None:
-        """Fold one exchange in; `template` is the path template it was filed under so far
-        (ModelBuilder.add's answer; the raw path when not known)."""
+    def add(self, exchange: Exchange, template: str | None = None,
+            operation: str | None = None) -> None:
+        """Fold one exchange in; `template` and `operation` are where it was filed so far
+        (ModelBuilder.add's answer, so the request body is parsed once; the raw path and no
+        operation when not known)."""
         if not self.path:
             return
         self.added += 1
@@ -112,7 +113,7 @@ class EventCollector:
         if on_path(exchange.path, self.path):
             self._add_bayeux(exchange, user)
         else:
-            self._add_operation(exchange, user, template or exchange.path)
+            self._add_operation(exchange, user, template or exchange.path, operation)
 
     def _add_bayeux(self, exchange: Exchange, user: str) -> None:
         ended = ended_at(exchange)
@@ -131,12 +132,12 @@ class EventCollector:
                 client, self.notice_order))
             self.notice_order += 1
 
-    def _add_operation(self, exchange: Exchange, user: str, template: str) -> None:
+    def _add_operation(self, exchange: Exchange, user: str, template: str,
+                       name: str | None) -> None:
         ended = ended_at(exchange)
         status = exchange.status or 0
         if ended is None or not 200 <= status < 300:
             return
-        name = self._operation_name(exchange)
         if name is None and (self.discriminator or exchange.method.upper() not in UNSAFE_METHODS):
             return
         kind = (exchange.method.upper(), template, name)
@@ -148,13 +149,6 @@ class EventCollector:
             self.key_paths[key] = exchange.path
         self.samples.append(OperationSample(key, exchange.started, ended,
                                             intern(exchange.session), user))
-
-    def _operation_name(self, exchange: Exchange) -> str | None:
-        if not self.discriminator:
-            return None
-        parsed, why = read_json(exchange.request_body)
-        name = parsed.get(self.discriminator) if not why and isinstance(parsed, dict) else None
-        return name[:100] if isinstance(name, str) and name else None
 
     def apply(self, model: ApiModel, template_of: Callable[[str], str]) -> ApiModel:
         """Fill operations' events and the model's notifications (the model is changed)."""
@@ -255,44 +249,3 @@ def document(stats: BayeuxStats, window: float,
         meta=[stats.meta[name].to_doc() for name in sorted(stats.meta, key=meta_order)],
         channels=list(channels.values()),
     )
-
-
-def events_extension(endpoint: Endpoint) -> list[dict[str, Any]]:
-    """`x-wsdoc-events` of an OpenAPI operation: per operation name, what followed it."""
-    extension = []
-    for operation in endpoint.operations:
-        if not (operation.events or operation.events_note or operation.events_observed):
-            continue
-        entry: dict[str, Any] = {"operation": operation.name,
-                                 "observed": operation.events_observed}
-        if operation.events_note:
-            entry["note"] = operation.events_note
-        entry["events"] = [{
-            "channel": event.channel, "messageType": event.message_type,
-            **({"notificationType": event.notification_type}
-               if event.notification_type else {}),
-            "samples": event.samples, "messages": event.count, "states": event.states,
-            **({"medianDelayMs": event.delay_ms} if event.delay_ms is not None else {}),
-        } for event in operation.events]
-        entry["sequences"] = [{
-            "count": sequence.count,
-            "steps": [{"messageType": step.message_type,
-                       "notificationType": step.notification_type, "states": list(step.states)}
-                      for step in sequence.steps],
-        } for sequence in operation.event_sequences]
-        extension.append(entry)
-    return extension
-
-
-def notifications_extension(doc: NotificationsDoc) -> dict[str, Any]:
-    """`x-wsdoc-notifications` of the OpenAPI document: channels and message schemas."""
-    return {
-        "path": doc.path, "windowSeconds": doc.window_s,
-        "channels": {channel.channel: [{
-            "messageType": message.message_type,
-            **({"notificationType": message.notification_type}
-               if message.notification_type else {}),
-            "count": message.count,
-            "schema": message.data.schema if message.data and message.data.schema else {},
-        } for message in channel.messages] for channel in doc.channels},
-    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from docgen.infer.model import FieldDoc, Param
-from docgen.infer.schema.builder import X_DEPTH, X_NOTE, X_SEEN
+from docgen.infer.schema.settings import X_DEPTH, X_NOTE, X_SEEN
 
 JsonSchema = dict[str, Any]
 

@@ -38,6 +38,11 @@ from typing import Any
 
 from docgen.capture.record import Exchange
 
+# The order endpoints of one template are listed in, everywhere (site, OpenAPI, reports).
+METHOD_ORDER = {m: i for i, m in enumerate(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"])}
+
+
 JsonSchema = dict[str, Any]
 
 

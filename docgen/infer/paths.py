@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
 from docgen.infer.config import Config
+from docgen.infer.distinct import unique_name
 from docgen.infer.pathtree import DISTINCT_CAP, Position, promote, tree_size
 from docgen.infer.profile import LEADING_WORD, IdShape
 
@@ -270,14 +271,7 @@ def _named(decisions: list[Decision], pin: _Pin | None) -> list[Decision]:
         if not name:
             fallback += 1
             name = f"param{fallback}"
-        named.append(replace(decision, name=_unique(name, used)))
+        unique = unique_name(name, used)
+        used.add(unique)
+        named.append(replace(decision, name=unique))
     return named
-
-
-def _unique(name: str, used: set[str]) -> str:
-    candidate, counter = name, 1
-    while candidate in used:
-        counter += 1
-        candidate = f"{name}{counter}"
-    used.add(candidate)
-    return candidate

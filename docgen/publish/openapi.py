@@ -22,11 +22,24 @@ import json
 import re
 from typing import Any
 
-from docgen.capture.record import Body
-from docgen.infer.accumulators import EXAMPLE_BODY_BYTES, read_json
-from docgen.infer.events import events_extension, notifications_extension
+from docgen.capture.record import Body, read_json
+from docgen.infer.accumulators import EXAMPLE_BODY_BYTES
+from docgen.infer.distinct import unique_name
 from docgen.infer.model import ApiModel, BodyDoc, Endpoint, Operation, Param
 from docgen.infer.profile import PROFILES
+from docgen.publish.extensions import (
+    X_EVENTS,
+    X_NOTE,
+    X_NOTIFICATIONS,
+    X_OPERATION_STATUSES,
+    X_OPERATIONS,
+    X_OUTCOMES,
+    X_SAMPLES,
+    X_SEEN,
+    X_SKIPPED,
+    events_extension,
+    notifications_extension,
+)
 
 OPENAPI_VERSION = "3.1.0"
 PATH_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -73,9 +86,9 @@ class _Writer:
         if self.model.base_url:
             document["servers"] = [{"url": self.model.base_url}]
         if skipped:
-            document["x-wsdoc-skipped"] = skipped
+            document[X_SKIPPED] = skipped
         if self.model.notifications is not None:
-            document["x-wsdoc-notifications"] = notifications_extension(self.model.notifications)
+            document[X_NOTIFICATIONS] = notifications_extension(self.model.notifications)
         return document
 
     def info(self) -> Json:
@@ -97,11 +110,7 @@ class _Writer:
         return schemes
 
     def unique_id(self, endpoint: Endpoint) -> str:
-        base = endpoint.method.lower() + safe_key(endpoint.template)
-        candidate, counter = base, 1
-        while candidate in self.ids:
-            counter += 1
-            candidate = f"{base}{counter}"
+        candidate = unique_name(endpoint.method.lower() + safe_key(endpoint.template), self.ids)
         self.ids.add(candidate)
         return candidate
 
@@ -114,7 +123,7 @@ class _Writer:
             "summary": summary + (f" ({', '.join(names)})" if names else ""),
             "parameters": [parameter(p) for p in endpoint.path_params + endpoint.query_params],
             "responses": self.responses(endpoint),
-            "x-wsdoc-samples": endpoint.sample_count,
+            X_SAMPLES: endpoint.sample_count,
         }
         if endpoint.description or endpoint.notes:
             result["description"] = "\n\n".join(filter(None, [endpoint.description,
@@ -123,14 +132,14 @@ class _Writer:
         if body:
             result["requestBody"] = body
         if names:
-            result["x-wsdoc-operations"] = names
+            result[X_OPERATIONS] = names
             # Per-operation statuses: the merged responses hide e.g. an operation that
             # went from 400 (unknown) to 200 between server versions.
-            result["x-wsdoc-operation-statuses"] = {
+            result[X_OPERATION_STATUSES] = {
                 op.name: [str(status) for status in sorted(op.responses)]
                 for op in endpoint.operations if op.name is not None}
         if events := events_extension(endpoint):
-            result["x-wsdoc-events"] = events
+            result[X_EVENTS] = events
         if all(set(op.auth) <= {"none"} for op in endpoint.operations):
             result["security"] = []
         return result
@@ -179,12 +188,7 @@ class _Writer:
         return result
 
     def component_key(self, text: str) -> str:
-        key = ".".join(safe_key(part) for part in text.split("."))
-        candidate, counter = key, 1
-        while candidate in self.schemas:
-            counter += 1
-            candidate = f"{key}{counter}"
-        return candidate
+        return unique_name(".".join(safe_key(part) for part in text.split(".")), self.schemas)
 
     def responses(self, endpoint: Endpoint) -> Json:
         # OpenAPI only knows statuses 100-599; anything else a server sent stays in the model.
@@ -212,7 +216,7 @@ class _Writer:
         if content:
             result["content"] = content
         if merged and merged.outcome_codes:
-            result["x-wsdoc-outcomes"] = [
+            result[X_OUTCOMES] = [
                 {"value": c.value, "count": c.count, "meaning": c.meaning}
                 for c in merged.outcome_codes]
         return result
@@ -232,10 +236,10 @@ class _Writer:
 def pin_discriminator(schema: Json, field: str, name: str) -> None:
     """Make a per-operation schema name its operation, so oneOf branches are exclusive."""
     properties = schema.setdefault("properties", {})
-    seen = properties.get(field, {}).get("x-wsdoc-seen")
+    seen = properties.get(field, {}).get(X_SEEN)
     pinned: Json = {"type": "string", "const": name}
     if seen:
-        pinned["x-wsdoc-seen"] = seen
+        pinned[X_SEEN] = seen
     properties[field] = pinned
     schema["required"] = sorted({*schema.get("required", []), field})
 
@@ -249,7 +253,7 @@ def parameter(param: Param) -> Json:
     if param.examples:
         result["example"] = param.examples[0]
     if param.total:
-        result["x-wsdoc-seen"] = f"{param.seen}/{param.total}"
+        result[X_SEEN] = f"{param.seen}/{param.total}"
     return result
 
 
@@ -281,7 +285,7 @@ def non_json_content(body: BodyDoc) -> Json:
             continue
         textual = key.startswith("text/") or key.endswith(("xml", "html"))
         schema: Json = {"type": "string"} if textual else {}
-        content[key] = {"schema": schema, "x-wsdoc-note": body.non_json.note}
+        content[key] = {"schema": schema, X_NOTE: body.non_json.note}
     return content
 
 

@@ -40,6 +40,12 @@ def test_violations_are_logged_and_stored(tmp_path: Path) -> None:
     ids = [row[0] for row in conn.execute("SELECT id FROM exchanges")]
     assert sorted(row[0] for row in rows) == ids  # one per exchange, tied to its record
     assert {(row[1], row[2]) for row in rows} == {("type-changed", "GET /api/v2/me")}
+    # `wsdoc check --live` reads them back: breaking drift, exit 1, naming the field.
+    live = subprocess.run([WSDOC, "check", "--live", "--store", str(tmp_path / "new.sqlite")],
+                          capture_output=True, text=True, timeout=60)
+    assert live.returncode == 1, live.stderr
+    assert "type-changed" in live.stdout and "/user/level: integer -> string" in live.stdout
+    assert "6x" in live.stdout and "checked live while recording" in live.stdout
 
 
 def test_unchanged_traffic_has_no_violations_and_a_bad_contract_is_one_line(
@@ -53,6 +59,15 @@ def test_unchanged_traffic_has_no_violations_and_a_bad_contract_is_one_line(
     assert "wsdoc: contract:" not in log
     assert sqlite3.connect(tmp_path / "b.sqlite").execute(
         "SELECT count(*) FROM violations").fetchone()[0] == 0
+    live = subprocess.run([WSDOC, "check", "--live", "--store", str(tmp_path / "b.sqlite")],
+                          capture_output=True, text=True, timeout=60)
+    assert live.returncode == 0, live.stdout
+    assert "no drift: 6 exchanges, no violations checked live while recording" in live.stdout
+    both = subprocess.run([WSDOC, "check", "--live", "--against", str(contract), "--store",
+                           str(tmp_path / "b.sqlite")], capture_output=True, text=True,
+                          timeout=60)
+    assert both.returncode == 2
+    assert both.stderr == "wsdoc: error: give either --against CONTRACT or --live\n"
     (tmp_path / "bad.json").write_text("{not json")
     done = subprocess.run([WSDOC, "record", "--upstream", "http://127.0.0.1:9", "--listen-port",
                            "0", "--store", str(tmp_path / "x.sqlite"), "--contract",

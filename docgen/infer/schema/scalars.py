@@ -1,45 +1,28 @@
 """Evidence strategies for JSON scalars: strings (formats, enums) and numbers (examples).
 
-Registered in `docgen.schema.EvidenceSchemaBuilder.EXTRA_STRATEGIES`; thresholds come from
-the `SchemaSettings` carried by the node class (`settings_of`).
+Registered in `EvidenceSchemaBuilder.EXTRA_STRATEGIES` (docgen.infer.schema.builder);
+thresholds come from the `SchemaSettings` carried by the node class (`settings_of`).
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from genson.schema.node import SchemaNode
-from genson.schema.strategies import Number, SchemaStrategy, String
+from genson.schema.strategies import Number, String
 
-if TYPE_CHECKING:
-    from docgen.infer.schema.builder import SchemaSettings
+from docgen.infer.distinct import add_distinct
+from docgen.infer.formats import FORMAT_NAMES, FORMATS, NEEDS_TWO_VALUES
+from docgen.infer.schema import genson_api
+from docgen.infer.schema.settings import settings_of
 
 EXAMPLE_MAX_CHARS = 120  # longer strings make poor examples in tables
-FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("date-time", re.compile(
-        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", re.IGNORECASE)),
-    ("date", re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")),
-    ("uuid", re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")),
-    ("email", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")),
-    ("uri", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")),
-    ("ipv4", re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
-                        r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")),
-)
-_FORMAT_NAMES = tuple(name for name, _ in FORMATS)
-# Formats a single repeated value does not prove: a version such as "8.5.201.97" is a
-# dotted quad too. They are claimed only once two distinct values matched.
-NEEDS_TWO_VALUES = frozenset({"ipv4"})
 
-
-def settings_of(strategy: SchemaStrategy) -> SchemaSettings:
-    return strategy.node_class.SETTINGS  # type: ignore[no-any-return]
 
 
 def add_example(examples: list[Any], value: Any, limit: int) -> None:
-    if len(examples) < limit and value not in examples:
-        if not isinstance(value, str) or len(value) <= EXAMPLE_MAX_CHARS:
-            examples.append(value)
+    if not isinstance(value, str) or len(value) <= EXAMPLE_MAX_CHARS:
+        add_distinct(examples, value, limit)
 
 
 class EvidenceString(String):
@@ -109,7 +92,7 @@ class EvidenceString(String):
 
     def to_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string"}
-        shown = [name for name in _FORMAT_NAMES if name in (self.formats or ())
+        shown = [name for name in FORMAT_NAMES if name in (self.formats or ())
                  and (self.varied or name not in NEEDS_TWO_VALUES)]
         if shown:
             schema["format"] = shown[0]
@@ -124,8 +107,6 @@ class EvidenceString(String):
 class EvidenceNumber(Number):
     """Integers and numbers with a few examples."""
 
-    _type: str  # set by genson: "integer" until a float is seen
-
     def __init__(self, node_class: type[SchemaNode]) -> None:
         super().__init__(node_class)
         self.examples: list[int | float] = []
@@ -135,13 +116,13 @@ class EvidenceNumber(Number):
         add_example(self.examples, obj, settings_of(self).max_examples)
 
     def merge(self, other: EvidenceNumber) -> None:
-        if other._type == "number":
-            self._type = "number"
+        if genson_api.number_type(other) == "number":
+            genson_api.set_number_type(self, "number")
         for example in other.examples:
             add_example(self.examples, example, settings_of(self).max_examples)
 
     def to_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": self._type}
+        schema: dict[str, Any] = {"type": genson_api.number_type(self)}
         if self.examples:
             schema["examples"] = list(self.examples)
         return schema

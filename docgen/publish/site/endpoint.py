@@ -10,6 +10,7 @@ from docgen.infer.profile import Profile
 from docgen.publish import markdown as md
 from docgen.publish.site.examples import response_tab, times
 from docgen.publish.site.fields import body_section, param_table
+from docgen.publish.site.names import operation_anchor
 from docgen.publish.site.notifications import events_section
 
 # What Web Services' filtering parameters do (shared/reference: "Filtering").
@@ -92,13 +93,6 @@ def query_notes(ep: Endpoint, ctx: PageContext) -> list[str]:
         return []
     body = "\n\n".join(f"    {note}" for note in notes)
     return [f'!!! info "Filtering with subresources and fields"\n\n{body}']
-
-
-def operation_anchor(name: str) -> str:
-    """The id of an operation's heading: our own slug, never recorded text."""
-    from docgen.publish.site.names import short_hash, slug
-
-    return f"op-{slug(name, 40) or 'operation'}-{short_hash(name, length=6)}"
 
 
 def render_operation(op: Operation, ctx: PageContext, level: int) -> str:

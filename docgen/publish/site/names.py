@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import partial
 
+from docgen.infer.distinct import unique_name
 from docgen.infer.profile import LEADING_WORD
 
 MAX_SLUG = 120
@@ -75,17 +77,34 @@ def resource_dir(resource: str) -> str:
     return f"{name or 'resource'}-{short_hash(resource, length=6)}"
 
 
+def _clash_stem(method: str, template: str, base: str, attempt: int) -> str:
+    """A stem that clashed (case-insensitively) gets a longer hash each further attempt."""
+    length = HASH_LEN + 4 * (attempt - 1)
+    return f"{base[:MAX_SLUG].rstrip('-')}-{short_hash(method, template, 'clash', length=length)}"
+
+
+class _Folded:
+    """Membership ignoring case: page files must differ on case-insensitive disks."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self.taken
+
+
 def assign_pages(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Unique stems for (method, template) keys; deterministic, clashes get longer hashes."""
     stems: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
     for method, template in sorted(set(keys)):
-        stem = page_name(method, template)
-        length = HASH_LEN
-        while stem.lower() in taken:
-            length += 4
-            base = page_name(method, template)[: MAX_SLUG].rstrip("-")
-            stem = f"{base}-{short_hash(method, template, 'clash', length=length)}"
+        base = page_name(method, template)
+        stem = unique_name(base, _Folded(taken), partial(_clash_stem, method, template))
         taken.add(stem.lower())
         stems[(method, template)] = stem
     return stems
+
+
+def operation_anchor(name: str) -> str:
+    """The id of an operation's heading: our own slug, never recorded text."""
+    return f"op-{slug(name, 40) or 'operation'}-{short_hash(name, length=6)}"

@@ -26,7 +26,7 @@ from docgen.infer.model import (
 )
 from docgen.publish import markdown as md
 from docgen.publish.site.fields import body_section, example_block
-from docgen.publish.site.names import short_hash, slug
+from docgen.publish.site.names import operation_anchor, short_hash, slug
 
 FOLDER = "notification-channels"
 INDEX = f"{FOLDER}/index.md"
@@ -119,8 +119,6 @@ def events_section(op: Operation, head: str) -> list[str]:
 
 
 def cause_line(cause: CauseDoc, page_of: PageOf) -> str:
-    from docgen.publish.site.endpoint import operation_anchor
-
     where = f"{md.code(cause.method)} {md.code(cause.template)}"
     name = md.text(cause.operation) if cause.operation is not None else where
     page = page_of.get((cause.method, cause.template))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.capture.store import Store
+from docgen.capture.store import Store, insert_violations, transaction
 from docgen.capture.synthetic import exchange, synthetic_traffic
 from docgen.drift.live import LiveChecker, Violation
 from docgen.errors import WsdocError
@@ -104,8 +104,9 @@ def test_violations_go_into_the_store(tmp_path: Path, checker: LiveChecker) -> N
         store.append([changed])
         stored = next(store.exchanges())
         assert stored.id is not None
-        for violation in checker.check(stored):
-            store.add_violation(stored.id, violation.kind, violation.endpoint, violation.summary)
+        with transaction(store.conn):
+            insert_violations(store.conn, [(stored.id, v.kind, v.endpoint, v.summary)
+                                           for v in checker.check(stored)])
         rows = store.conn.execute(
             "SELECT exchange_id, kind, endpoint, detail FROM violations").fetchall()
     assert rows == [(stored.id, "type-changed", "GET /api/v2/users/{userId}",

@@ -15,7 +15,8 @@ from docgen.infer.bayeux import (
     state_label,
     state_values,
 )
-from docgen.infer.schema.builder import SchemaSettings, infer_schema
+from docgen.infer.schema.builder import infer_schema
+from docgen.infer.schema.settings import SchemaSettings
 from tests.support.bayeux import (
     PATH,
     READY_ID,

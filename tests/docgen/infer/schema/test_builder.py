@@ -9,18 +9,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from docgen.capture.record import Body
+from docgen.capture.record import Body, read_json
 from docgen.capture.synthetic import exchange
-from docgen.infer.accumulators import read_json
 from docgen.infer.builder import build_model
 from docgen.infer.fields import field_docs
-from docgen.infer.schema.builder import (
-    X_SEEN,
-    EvidenceSchemaBuilder,
-    EvidenceString,
-    SchemaSettings,
-    infer_schema,
-)
+from docgen.infer.schema.builder import EvidenceSchemaBuilder, infer_schema
+from docgen.infer.schema.scalars import EvidenceString
+from docgen.infer.schema.settings import X_SEEN, SchemaSettings
 
 VALIDATOR = jsonschema.Draft202012Validator
 
