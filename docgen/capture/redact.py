@@ -1,12 +1,15 @@
 """Redaction: remove every secret from an exchange before anything reaches the disk.
 
 Secrets are found by *name* (headers, cookies, query parameters, form fields and JSON keys
-whose normalised name means password/secret/token/api key/session/csrf), by *shape* (JWTs,
+whose last word means password/secret/token/api key/session/csrf: docgen.capture.secretnames
+matches words, not substrings), by *shape* (JWTs,
 `user:password@` in URLs) and by extra user rules. Values are replaced by a fixed mask
 that keeps the example readable: `Basic` keeps its user name (and an empty password stays
 empty, so `curl -u ksippo:` remains true), cookies keep their names and attributes, JSON
 keeps its structure and non-string values (a boolean under `changePasswordOnFirstLogin`
-is not a secret).
+is not a secret). Under a secret name a value whose shape cannot be a secret is kept, and
+why is recorded in `Redactor.kept` (a timestamp, a number, a URL without credentials, a short
+enum-like word; never for password/pin/otp-like names, whose values may be any word).
 """
 
 from __future__ import annotations
@@ -23,15 +26,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from docgen.capture.record import Body, Exchange, Pairs, basic_user, decode_basic, is_basic
+from docgen.capture.secretnames import ALWAYS_MASKED, plural_secret, secret_head
 
 # Brackets mark it as a placeholder for secret scanners (detect-secrets ignores it)
 # and for readers; it is never a plausible real value.
 MASK = "[REDACTED]"
-SECRET_WORDS = (
-    "password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "accesskey",
-    "privatekey", "session", "csrf", "xsrf", "authorization", "credential", "cookie",
-    "signature", "otp", "pin",
-)
 # Headers whose value names another header rather than carrying a secret (Web Services'
 # `X-CSRF-HEADER: X-CSRF-TOKEN`); keeping them keeps the docs true.
 NOT_SECRET_HEADERS = frozenset({"x-csrf-header"})
@@ -40,6 +39,11 @@ NOT_SECRET_HEADERS = frozenset({"x-csrf-header"})
 # JWT candidates: a run of base64url-and-dot characters starting with `eyJ` (a JSON
 # header); non-overlapping, so linear. `_mask_jwt` decides on the dot-separated parts.
 JWT_CANDIDATE_RE = re.compile(r"eyJ[A-Za-z0-9_.-]*")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+_URL = re.compile(r"https?://[^\s@?#]{1,2048}")  # no user info, no query that could carry one
+_ENUM_WORD = re.compile(r"[a-z]{1,12}(?:[_-][a-z]{1,12})?")
+MAX_KEPT = 1000  # names remembered in Redactor.kept
 USERINFO_RE = re.compile(r"(?P<pre>://[^/\s:@\"'<>]{0,256}:)(?P<pw>[^/\s@\"'<>]{1,1024})@")
 # For bodies that are not JSON: `password=...`, `"token": "..."`, `secret: ...`.
 TEXT_SECRET_RE = re.compile(
@@ -66,24 +70,31 @@ class Redactor:
         # Session tags are keyed hashes; the key lives only in memory for this run, so
         # the stored tag can't be checked against a guessed cookie value.
         self.session_key = os.urandom(32)
-        self._secret_names: dict[str, bool] = {}
+        self._secret_names: dict[str, str | None] = {}
+        self.kept: dict[str, str] = {}  # secret-like name -> why its values were kept
 
     def is_secret_name(self, name: str) -> bool:
-        # Names repeat across flows (headers, JSON keys): remember the answers, bounded.
-        known = self._secret_names.get(name)
-        if known is None:
-            known = self._is_secret_name(name)
-            if len(self._secret_names) < 50_000:
-                self._secret_names[name] = known
-        return known
+        return self.secret_head(name) is not None
 
-    def _is_secret_name(self, name: str) -> bool:
-        key = normalise(name)
-        if key in ("pin", "otp", "pwd"):  # short words only as whole names (not "spinner")
-            return True
-        return any(word in key for word in SECRET_WORDS if len(word) > 3) or any(
-            extra in key for extra in self.extra_names
-        )
+    def secret_head(self, name: str) -> str | None:
+        """The word that makes `name` secret (`access_token` -> token); "custom" for user rules."""
+        # Names repeat across flows (headers, JSON keys): remember the answers, bounded.
+        if name in self._secret_names:
+            return self._secret_names[name]
+        head = secret_head(name)
+        if head is None and any(extra in normalise(name) for extra in self.extra_names):
+            head = "custom"
+        if len(self._secret_names) < 50_000:
+            self._secret_names[name] = head
+        return head
+
+    def keep(self, name: str, head: str, value: Any, words_ok: bool = True) -> bool:
+        """Whether a value under a secret name has a shape that can't be a secret; the
+        reason is recorded in `kept`."""
+        reason = keep_reason(head, value, words_ok)
+        if reason and (name in self.kept or len(self.kept) < MAX_KEPT):
+            self.kept[name] = reason
+        return bool(reason)
 
     def redact(self, ex: Exchange) -> Exchange:
         try:
@@ -126,7 +137,11 @@ class Redactor:
         return value
 
     def pairs(self, pairs: Pairs) -> Pairs:
-        return [(k, MASK if self.is_secret_name(k) and v else self.text(v)) for k, v in pairs]
+        return [(k, MASK if self._masks(k, v) else self.text(v)) for k, v in pairs]
+
+    def _masks(self, name: str, value: str) -> bool:
+        head = self.secret_head(name)
+        return bool(head and value) and not self.keep(name, head or "", value, words_ok=False)
 
     # -- headers ----------------------------------------------------------------------
     def headers(self, headers: Pairs) -> Pairs:
@@ -177,25 +192,37 @@ class Redactor:
                           ensure_ascii=False).encode()
 
     def json_value(self, document: Any) -> tuple[Any, bool]:
-        """Walk iteratively (no recursion limit): the redacted copy, and whether it changed."""
+        """Walk iteratively (no recursion limit): the redacted copy, and whether it changed.
+        A secret name's value is masked whole (objects and lists under `password` too); a
+        plural name (`secrets`) masks only bare strings, its objects are judged by their keys."""
         root: list[Any] = [document]
         changed = False
-        stack: list[tuple[Any, Any, bool]] = [(root, 0, False)]
+        stack: list[tuple[Any, Any, str, str | None]] = [(root, 0, "", None)]
         while stack:
-            parent, key, secret = stack.pop()
+            parent, key, name, head = stack.pop()
             value = parent[key]
             if isinstance(value, dict):
                 for child in value:
-                    stack.append((value, child, secret or self.is_secret_name(str(child))))
+                    stack.append((value, child, str(child), self._child_head(str(child), head)))
             elif isinstance(value, list):
-                stack.extend((value, index, secret) for index in range(len(value)))
+                stack.extend((value, index, name, head) for index in range(len(value)))
             elif isinstance(value, str):
-                new = MASK if secret and value else self.text(value)
+                secret = head is not None and value and not self.keep(name, head, value)
+                new = MASK if secret else self.text(value)
                 changed |= new != value
                 parent[key] = new
-            elif secret and isinstance(value, int | float) and not isinstance(value, bool):
+            elif head is not None and isinstance(value, int | float) and not isinstance(
+                    value, bool) and not self.keep(name, head, value):
                 parent[key], changed = MASK, True
         return root[0], changed
+
+    def _child_head(self, child: str, parent_head: str | None) -> str | None:
+        if parent_head is not None and parent_head != "plural":
+            return parent_head  # everything inside a secret is secret
+        head = self.secret_head(child)
+        if head is None and plural_secret(child):
+            return "plural"
+        return head
 
     def form(self, content: bytes) -> bytes:
         try:
@@ -209,6 +236,27 @@ class Redactor:
         masked = TEXT_SECRET_RE.sub(lambda m: m["key"] + MASK.encode(), content)
         text = masked.decode("latin-1")  # latin-1 maps bytes 1:1, so this is lossless
         return self.text(text).encode("latin-1")
+
+
+def keep_reason(head: str, value: Any, words_ok: bool = True) -> str:
+    """Why a value under a secret-like name cannot be a secret ("" = it may be one)."""
+    if head in ALWAYS_MASKED or head == "custom":
+        return ""  # a password, pin or one-time code may look like anything
+    if isinstance(value, bool) or value is None:
+        return "boolean or null"
+    if isinstance(value, int | float):
+        return "number"
+    if not isinstance(value, str):
+        return ""
+    if _TIMESTAMP.fullmatch(value):
+        return "timestamp"
+    if _URL.fullmatch(value):
+        return "URL without credentials"
+    # A bare word in a list of secret things is a level or state (`"organization_secrets":
+    # "read"`); under a singular secret name it could be the secret itself.
+    if words_ok and head == "plural" and _ENUM_WORD.fullmatch(value):
+        return "short enum-like word"
+    return ""
 
 
 def _mask_jwt(match: re.Match[str]) -> str:
