@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,7 +136,11 @@ def _har_body(data: dict[str, Any] | None, headers: Pairs) -> Body:
     if text is None:
         size = int(data.get("size") or 0)
         return Body(None, content_type, encoding, max(size, 0))
-    if data.get("encoding") == "base64":
+    polly = data.get("_isBinary") or (encoding in ("gzip", "deflate")
+                                      and str(text).startswith('["'))
+    if polly and (chunks := _polly_chunks(text, encoding)) is not None:
+        content = chunks
+    elif data.get("encoding") == "base64":
         try:
             content = base64.b64decode(text, validate=False)
         except (binascii.Error, ValueError) as exc:
@@ -145,6 +150,20 @@ def _har_body(data: dict[str, Any] | None, headers: Pairs) -> Body:
     if len(content) > MAX_BODY:
         return Body(None, content_type, encoding, len(content), truncated=True)
     return Body(content, content_type, encoding, len(content))
+
+
+def _polly_chunks(text: Any, encoding: str) -> bytes | None:
+    """Polly.JS stores binary bodies as a JSON list of hex chunks of the encoded bytes;
+    decoded (gunzipped) content, or None when the text is not such a list."""
+    try:
+        chunks = json.loads(text)
+        raw = b"".join(bytes.fromhex(chunk) for chunk in chunks)
+        if encoding in ("gzip", "deflate"):
+            decoder = zlib.decompressobj(wbits=47)  # 47: gzip or zlib header, auto-detected
+            raw = decoder.decompress(raw, MAX_BODY + 1)
+    except (ValueError, TypeError, zlib.error):
+        return None
+    return raw
 
 
 def _epoch(text: Any) -> float:

@@ -4,8 +4,10 @@ Memory stays bounded by the number of endpoints, not of exchanges: every exchang
 folded into the accumulator of its provisional endpoint (method + path template as known
 at that moment) and then dropped. Path evidence keeps growing while the stream runs, so a
 position may become a parameter late (the tenth queue name); at the end every provisional
-endpoint is re-templated under all the evidence and endpoints that now share a template
-are merged.
+endpoint is re-templated under all the evidence, structural evidence included (siblings
+that continue alike or answer alike: docgen.infer.structure), and endpoints that now share
+a template are merged. When a capture has several origins, the origin is part of an
+endpoint's identity (`Endpoint.host`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,21 @@ from docgen.infer.paths import PathTemplater, Templated
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
+from docgen.infer.structure import (
+    CANDIDATES,
+    ROOT,
+    Route,
+    Structure,
+    echoed_tokens,
+    identity_values,
+    shape_signature,
+)
 
 MAX_OPERATIONS = 100  # further discriminator values are folded into the unnamed operation
 MAX_EXAMPLE_PATHS = 3
 MAX_HOSTS = 20
+MAX_SIGNATURES = 8  # response shapes remembered per provisional endpoint
+MAX_SELF_IDS = 50
 _MAY_BECOME_PARAM = ("ambiguous", "literal-word")  # literal now, a parameter after more evidence
 
 
@@ -56,9 +69,15 @@ class Filed(NamedTuple):
 class EndpointStats:
     """One method on one (provisional) template."""
 
-    def __init__(self, method: str, path: str, config: Config, settings: SchemaSettings) -> None:
+    def __init__(self, method: str, path: str, config: Config, settings: SchemaSettings,
+                 structure: Structure, origin: str = "") -> None:
         self.method = method
         self.first_path = path
+        self.origin = origin
+        self.structure = structure
+        self.signatures: set[str] = set()  # shapes of successful JSON responses
+        self.self_ids: dict[str, str] = {}  # path segment -> identity key of its response
+        self.echoed: set[str] = set()  # path segments its responses quote
         self.config = config
         self.settings = settings
         self.count = 0
@@ -77,6 +96,7 @@ class EndpointStats:
         response = read_json(exchange.response_body)
         name = self._operation_name(request[0])
         self._operation(name).add(exchange, request, response)
+        self._note_structure(exchange, templated, request[0], response[0])
         self.query.add_sample(query_sample(exchange))
         if exchange.status is not None:
             self.statuses[exchange.status] += 1
@@ -90,6 +110,28 @@ class EndpointStats:
             self.position_shapes.setdefault(decision.index, Counter())[shape] += 1
         self.max_url = max(self.max_url, url_length(exchange))
         return name
+
+    def _note_structure(self, exchange: Exchange, templated: Templated, request: Any,
+                        response: Any) -> None:
+        """What docgen.infer.structure needs: identities, shapes, segments the answer names."""
+        self.structure.note_identities(request)
+        self.structure.note_identities(response)
+        if exchange.status is not None and 200 <= exchange.status < 300 and response is not None \
+                and len(self.signatures) < MAX_SIGNATURES:
+            self.signatures.add(shape_signature(response))
+        values = {d.value for d in templated.decisions
+                  if not d.is_param and d.rule in (*CANDIDATES, ROOT)}
+        if not values:
+            return
+        for key, value in identity_values(response):
+            if value in values and len(self.self_ids) < MAX_SELF_IDS:
+                self.self_ids.setdefault(value, key)
+        if len(self.echoed) < MAX_SELF_IDS:
+            self.echoed |= values & echoed_tokens(exchange.response_body.content)
+
+    def route(self, templated: Templated) -> Route:
+        return Route(self.method, self.origin, templated.decisions, frozenset(self.signatures),
+                     dict(self.self_ids), frozenset(self.echoed))
 
     def _operation_name(self, parsed: Any) -> str | None:
         name = operation_name(parsed, self.config.operation_field)
@@ -122,15 +164,16 @@ class EndpointStats:
         for index, shapes in other.position_shapes.items():
             self.position_shapes.setdefault(index, Counter()).update(shapes)
         self.max_url = max(self.max_url, other.max_url)
+        self.signatures |= other.signatures
 
-    def to_endpoint(self, templated: Templated) -> Endpoint:
+    def to_endpoint(self, templated: Templated, host: str = "") -> Endpoint:
         profile = self.config.profile
         notifications = self.config.notifications
         template = templated.template
         operations = [self.operations[name].to_doc()
                       for name in sorted(self.operations, key=lambda n: (n is not None, n))]
         endpoint = Endpoint(
-            method=self.method, template=template,
+            method=self.method, template=template, host=host,
             path_params=[self._path_param(d, templated) for d in templated.params],
             query_params=params_from_object(self.query.schema(), "query"),
             operations=operations,
@@ -181,7 +224,8 @@ class ModelBuilder:
         self.config = config or Config()
         self.settings = schema_settings(self.config)
         self.templater = PathTemplater(self.config)
-        self.groups: dict[tuple[str, str], EndpointStats] = {}
+        self.structure = Structure()
+        self.groups: dict[tuple[str, str, str], EndpointStats] = {}
         self.count = 0
         self.first: float | None = None
         self.last: float | None = None
@@ -199,10 +243,11 @@ class ModelBuilder:
         if origin in self.origins or len(self.origins) < MAX_HOSTS:
             self.origins[origin] += 1
         templated = self.templater.observe(exchange.path)
-        key = (exchange.method.upper(), templated.template)
+        key = (exchange.method.upper(), origin, templated.template)
         group = self.groups.get(key)
         if group is None:
-            group = EndpointStats(key[0], exchange.path, self.config, self.settings)
+            group = EndpointStats(key[0], exchange.path, self.config, self.settings,
+                                  self.structure, origin)
             self.groups[key] = group
         operation = group.add(exchange, templated)
         self._note_version(exchange)
@@ -217,16 +262,21 @@ class ModelBuilder:
             self.server_version = parsed["version"]
 
     def finish(self) -> ApiModel:
-        merged: dict[tuple[str, str], tuple[EndpointStats, Templated]] = {}
-        for (method, _), group in self.groups.items():
-            final = self.templater.template(group.first_path)
-            key = (method, final.template)
+        several = len(self.origins) > 1
+        provisional = [(group, self.templater.template(group.first_path))
+                       for group in self.groups.values()]
+        self.structure.learn([group.route(templated) for group, templated in provisional])
+        merged: dict[tuple[str, str, str], tuple[EndpointStats, Templated]] = {}
+        for group, templated in provisional:
+            final = self.structure.apply(group.origin, templated)
+            key = (group.method, group.origin if several else "", final.template)
             if key in merged:
                 merged[key][0].merge(group)
             else:
                 merged[key] = (group, final)
-        endpoints = [group.to_endpoint(final) for group, final in merged.values()]
-        endpoints.sort(key=lambda e: (e.template, METHOD_ORDER.get(e.method, 99), e.method))
+        endpoints = [group.to_endpoint(final, key[1]) for key, (group, final) in merged.items()]
+        endpoints.sort(key=lambda e: (e.host, e.template, METHOD_ORDER.get(e.method, 99),
+                                      e.method))
         return ApiModel(
             title=self.config.title or self._default_title(), endpoints=endpoints,
             server_version=self.server_version, recorded_from=_when(self.first),
@@ -234,6 +284,11 @@ class ModelBuilder:
             base_url=self.config.base_url or self._main_origin(),
             profile=self.config.profile.name, discriminator=self.config.operation_field,
         )
+
+    def explain(self, path: str, origin: str = "") -> Templated:
+        """The final template of `path` (call after `finish`): online and structural evidence."""
+        host = origin or (self._main_origin() if len(self.origins) == 1 else "")
+        return self.structure.apply(host, self.templater.template(path))
 
     def _main_origin(self) -> str:
         return self.origins.most_common(1)[0][0] if self.origins else ""

@@ -264,6 +264,7 @@ class Endpoint:
 
     method: str
     template: str
+    host: str = ""  # origin (`https://api.example.com`) when the capture has several, else ""
     path_params: list[Param] = field(default_factory=list)
     query_params: list[Param] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
@@ -298,9 +299,15 @@ class ApiModel:
     description: str = ""
     notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
 
-    def endpoint(self, method: str, template: str) -> Endpoint | None:
-        """Look one endpoint up (tests and renderers)."""
+    def endpoint(self, method: str, template: str, host: str | None = None) -> Endpoint | None:
+        """Look one endpoint up (tests and renderers); `host` None matches any host."""
         for candidate in self.endpoints:
-            if candidate.method == method.upper() and candidate.template == template:
+            if candidate.method == method.upper() and candidate.template == template and (
+                    host is None or candidate.host == host):
                 return candidate
         return None
+
+    @property
+    def hosts(self) -> list[str]:
+        """The origins endpoints are split by ([] when the capture had one)."""
+        return sorted({e.host for e in self.endpoints if e.host})

@@ -38,6 +38,8 @@ from docgen.infer.distinct import unique_name
 from docgen.infer.pathtree import DISTINCT_CAP, Position, promote, tree_size
 from docgen.infer.profile import LEADING_WORD, IdShape
 
+VERSION_NUMBER = re.compile(r"\d{1,2}")
+
 _PIN_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME_SOURCE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{2,}")
 
@@ -56,6 +58,7 @@ class Decision:
     distinct: int = 0  # distinct non-id values seen after the same prefix
     threshold: int = 0
     pin: str = ""  # the pinned template that decided it
+    detail: str = ""  # structural evidence (docgen.infer.structure): what the value shares
 
     def reason(self, prefix: str) -> str:
         """A sentence saying why; `prefix` is the templated path before this segment."""
@@ -75,6 +78,10 @@ class Decision:
             "ambiguous": f"ambiguous: {seen} distinct non-id values follow {after} "
             f"(threshold {self.threshold}); rule: below the threshold a segment stays "
             "literal (pin a template to make it a parameter)",
+            "continuation": f"structure: {self.detail} (same next segments after {after})",
+            "schema": f"structure: {self.detail} (siblings after {after})",
+            "self-identity": f"structure: {self.detail}",
+            "body-value": f"structure: {self.detail}",
             "literal-word": "literal word: not id-shaped, and "
             + (f"no values recorded after {after} yet" if not self.distinct
                else f"only {seen} distinct non-id value recorded after {after}")
@@ -99,7 +106,7 @@ class Templated:
         """(segment, outcome, reason) per segment, in order."""
         rows = []
         for decision in self.decisions:
-            prefix = _join(self.decisions[: decision.index])
+            prefix = join_decisions(self.decisions[: decision.index])
             outcome = "{" + decision.name + "}" if decision.is_param else "literal"
             rows.append((decision.value, outcome, decision.reason(prefix)))
         return rows
@@ -132,7 +139,8 @@ def param_name_for(parent: str) -> str | None:
     return camel + "Id"
 
 
-def _join(decisions: tuple[Decision, ...] | list[Decision]) -> str:
+def join_decisions(decisions: tuple[Decision, ...] | list[Decision]) -> str:
+    """The template of decided segments: `{name}` for parameters, literals as sent."""
     parts = ["{" + d.name + "}" if d.is_param else _literal(d.value) for d in decisions]
     return "/" + "/".join(parts) if parts else ""
 
@@ -201,14 +209,18 @@ class PathTemplater:
             decisions.append(decision)
             if node is not None:
                 node = node.child(value, decision.is_param, create=learn)
-        named = _named(decisions, pin)
-        return Templated(path, _join(named) or "/", tuple(named))
+        named = name_params(decisions)
+        return Templated(path, join_decisions(named) or "/", tuple(named))
 
     def _leading_count(self, segments: list[str]) -> int:
         if self._base and segments[: len(self._base)] == self._base:
             return len(self._base)
         count = 0
         while count < len(segments) and LEADING_WORD.fullmatch(segments[count]):
+            count += 1
+        # `/rest/api/3`: a small number right after `api` is the API version, not an id.
+        if count and count < len(segments) and segments[count - 1].lower() == "api" \
+                and VERSION_NUMBER.fullmatch(segments[count]):
             count += 1
         return count
 
@@ -254,20 +266,21 @@ class PathTemplater:
         return tree_size(self._root)
 
 
-def _named(decisions: list[Decision], pin: _Pin | None) -> list[Decision]:
-    """Give every parameter a name, unique within the template."""
+def name_params(decisions: list[Decision] | tuple[Decision, ...]) -> list[Decision]:
+    """Name every parameter from the structure, unique within the template: pinned names
+    stay; one parameter after a literal is `{singular}Id` (`users` -> `userId`); a run of
+    several after a literal ends in the singular and starts with `owner` (`/repos/{owner}/
+    {repo}`); otherwise `param1`, `param2`... Never from a value."""
     used: set[str] = set()
     named: list[Decision] = []
     fallback = 0
-    for decision in decisions:
+    for index, decision in enumerate(decisions):
         if not decision.is_param:
             named.append(decision)
             continue
-        name = decision.name
+        name = decision.name if decision.rule == "pinned" else ""
         if not name:
-            parent = named[-1] if named else None
-            if parent is not None and not parent.is_param and parent.rule != "leading":
-                name = param_name_for(parent.value) or ""
+            name = _structural_name(decisions, index)
         if not name:
             fallback += 1
             name = f"param{fallback}"
@@ -275,3 +288,24 @@ def _named(decisions: list[Decision], pin: _Pin | None) -> list[Decision]:
         used.add(unique)
         named.append(replace(decision, name=unique))
     return named
+
+
+def _structural_name(decisions: list[Decision] | tuple[Decision, ...], index: int) -> str:
+    start = index
+    while start > 0 and decisions[start - 1].is_param:
+        start -= 1
+    end = index
+    while end + 1 < len(decisions) and decisions[end + 1].is_param:
+        end += 1
+    parent = decisions[start - 1] if start > 0 else None
+    if parent is None or parent.rule == "leading":
+        return ""
+    base = param_name_for(parent.value)
+    if base is None:
+        return ""
+    if start == end or index == start and any(
+            decisions[i].shape is not None for i in range(start, end + 1)):
+        return base
+    if any(decisions[i].shape is not None for i in range(start, end + 1)):
+        return "id"  # `/classes/{classId}/{id}`: a word-named collection, then an item id
+    return base[:-2] if index == end else "owner"

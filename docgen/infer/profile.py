@@ -91,7 +91,8 @@ WS_PATH_WORDS: frozenset[str] = frozenset(
     "notifications chats workitems".split()
 )
 
-LEADING_WORD = re.compile(r"(?:api|rest|v\d+(?:\.\d+)*)", re.IGNORECASE)
+# Base-path words and version segments (`v2`, `1.1`): literal, never parameters.
+LEADING_WORD = re.compile(r"(?:api|rest|v\d+(?:\.\d+)*|\d+\.\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

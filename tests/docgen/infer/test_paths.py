@@ -134,7 +134,9 @@ def test_most_specific_pin_wins() -> None:
 def test_names_are_unique_and_fall_back() -> None:
     assert template_of([], f"/api/v2/users/{USER}/users/{USER}") == \
         "/api/v2/users/{userId}/users/{userId2}"
-    assert template_of([], f"/api/v2/things/42/{DEVICE}") == "/api/v2/things/{thingId}/{param1}"
+    # Two ids in a row after one collection word: the second is an item id (issue 11:
+    # names from the structure, never `param1` where the structure says what it is).
+    assert template_of([], f"/api/v2/things/42/{DEVICE}") == "/api/v2/things/{thingId}/{id}"
     assert template_of([], "/api/v2/me/42") == "/api/v2/me/{param1}"
 
 
