@@ -14,6 +14,7 @@ from docgen.capture.record import ABSENT, Body, Exchange
 from docgen.infer.distinct import put_distinct
 from docgen.infer.fields import field_docs, params_from_object
 from docgen.infer.model import BodyDoc, NonJsonDoc, Operation, OutcomeCode, ResponseDoc
+from docgen.infer.security import uses as security_uses
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
@@ -145,6 +146,7 @@ class OperationStats:
         self.responses: dict[int, ResponseStats] = {}
         self.headers = EvidenceSchemaBuilder(settings)
         self.auth: Counter[str] = Counter()
+        self.security: Counter[str] = Counter()  # docgen.infer.security use keys
         self.examples: dict[int | None, Exchange] = {}  # first exchange per status
 
     def add(self, exchange: Exchange, request: tuple[Any, str], response: tuple[Any, str]) -> None:
@@ -152,6 +154,7 @@ class OperationStats:
         self.request.add(exchange.request_body, *request)
         self.headers.add_sample(self._documented_headers(exchange))
         self.auth[auth_kind(exchange, self.profile)] += 1
+        self.security.update(security_uses(exchange, self.profile))
         status = exchange.status
         put_distinct(self.examples, status, exchange, MAX_EXCHANGE_EXAMPLES)
         if status is None:
@@ -181,6 +184,7 @@ class OperationStats:
                 self.responses[status] = stats
         self.headers.merge(other.headers)
         self.auth.update(other.auth)
+        self.security.update(other.security)
         for example_status, example in other.examples.items():
             put_distinct(self.examples, example_status, example, MAX_EXCHANGE_EXAMPLES)
 
@@ -195,5 +199,6 @@ class OperationStats:
             examples=[exchange for _, exchange in ordered],
             request_headers=params_from_object(self.headers.schema(), "header"),
             auth=dict(self.auth.most_common()),
+            security=dict(self.security.most_common()),
             failures=self.failures,
         )

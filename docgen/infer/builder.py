@@ -28,6 +28,7 @@ from docgen.infer.paths import PathTemplater, Templated
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
+from docgen.infer.security import schemes as security_schemes
 from docgen.infer.structure import (
     CANDIDATES,
     ROOT,
@@ -283,6 +284,7 @@ class ModelBuilder:
             recorded_to=_when(self.last), exchange_count=self.count,
             base_url=self.config.base_url or self._main_origin(),
             profile=self.config.profile.name, discriminator=self.config.operation_field,
+            security_schemes=security_schemes(_security_counts(endpoints)),
         )
 
     def explain(self, path: str, origin: str = "") -> Templated:
@@ -298,6 +300,14 @@ class ModelBuilder:
             return "Genesys Web Services API"
         origin = self._main_origin()
         return f"{origin.split('://')[-1]} API" if origin else "API"
+
+
+def _security_counts(endpoints: list[Endpoint]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for endpoint in endpoints:
+        for operation in endpoint.operations:
+            counts.update(operation.security)
+    return counts
 
 
 def _when(epoch: float | None) -> datetime | None:

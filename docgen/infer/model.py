@@ -37,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from docgen.capture.record import Exchange
+from docgen.infer.security import SecurityScheme
 
 # The order endpoints of one template are listed in, everywhere (site, OpenAPI, reports).
 METHOD_ORDER = {m: i for i, m in enumerate(
@@ -250,6 +251,9 @@ class Operation:
     examples: list[Exchange] = field(default_factory=list)  # first exchange per status
     request_headers: list[Param] = field(default_factory=list)  # content-type, accept
     auth: dict[str, int] = field(default_factory=dict)  # "basic"/"bearer"/"cookie"/"none"
+    # Credentials its requests carried: docgen.infer.security use keys ("http:bearer",
+    # "header:PRIVATE-TOKEN", "none") -> requests; see ApiModel.security_schemes.
+    security: dict[str, int] = field(default_factory=dict)
     failures: int = 0  # exchanges that got no response
     events: list[EventDoc] = field(default_factory=list)  # notifications that followed it
     description: str = ""  # user sidecar text (later issue)
@@ -298,6 +302,8 @@ class ApiModel:
     notes: list[str] = field(default_factory=list)
     description: str = ""
     notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
+    # How requests authenticated (none when no request did), most used first.
+    security_schemes: list[SecurityScheme] = field(default_factory=list)
 
     def endpoint(self, method: str, template: str, host: str | None = None) -> Endpoint | None:
         """Look one endpoint up (tests and renderers); `host` None matches any host."""

@@ -8,8 +8,9 @@
 * Responses per HTTP status with the inferred schema (several operations: `anyOf` of the
   distinct schemas) and real, redacted examples; in-body outcome codes in
   `x-wsdoc-outcomes`.
-* HTTP Basic (and the profile's session cookie) as security schemes; an operation never
-  seen with credentials gets `security: []`.
+* Security schemes as the traffic showed them (docgen.infer.security: http basic/bearer,
+  api keys in a header, query or cookie); each operation lists the ones its requests
+  carried, `security: []` when none did; no scheme at all when no request authenticated.
 * Notifications (docgen.infer.events): what followed each named operation in `x-wsdoc-events`,
   the channels and their message schemas in the document's `x-wsdoc-notifications`.
 """
@@ -75,15 +76,24 @@ class _Writer:
             if method not in PATH_METHODS:
                 skipped.append(f"{endpoint.method} {endpoint.template}")
                 continue
-            paths.setdefault(endpoint.template, {})[method] = self.operation(endpoint)
+            item = paths.setdefault(endpoint.template, {})
+            item[method] = self.operation(endpoint)
+            if endpoint.host:  # a capture of several hosts: each path says where it lives
+                servers = item.setdefault("servers", [])
+                if {"url": endpoint.host} not in servers:
+                    servers.append({"url": endpoint.host})
         document: Json = {
             "openapi": OPENAPI_VERSION,
             "info": self.info(),
             "paths": paths,
-            "components": {"schemas": self.schemas, "securitySchemes": self.security_schemes()},
-            "security": [{name: []} for name in self.security_schemes()],
+            "components": {"schemas": self.schemas},
         }
-        if self.model.base_url:
+        if self.model.security_schemes:
+            document["components"]["securitySchemes"] = {
+                scheme.name: scheme.openapi() for scheme in self.model.security_schemes}
+        if self.model.hosts:
+            document["servers"] = [{"url": host} for host in self.model.hosts]
+        elif self.model.base_url:
             document["servers"] = [{"url": self.model.base_url}]
         if skipped:
             document[X_SKIPPED] = skipped
@@ -102,12 +112,13 @@ class _Writer:
         return {"title": model.title or "API", "version": model.server_version or "unknown",
                 "description": text}
 
-    def security_schemes(self) -> Json:
-        schemes: Json = {"basicAuth": {"type": "http", "scheme": "basic"}}
-        if self.profile and self.profile.session_cookie:
-            schemes["sessionCookie"] = {"type": "apiKey", "in": "cookie",
-                                        "name": self.profile.session_cookie}
-        return schemes
+    def security(self, endpoint: Endpoint) -> list[Json] | None:
+        """Per-operation requirements: one alternative per scheme its requests carried."""
+        if not self.model.security_schemes:
+            return None
+        names = {scheme.key: scheme.name for scheme in self.model.security_schemes}
+        used = {key for op in endpoint.operations for key in op.security if key in names}
+        return [{names[key]: []} for key in sorted(used)]
 
     def unique_id(self, endpoint: Endpoint) -> str:
         candidate = unique_name(endpoint.method.lower() + safe_key(endpoint.template), self.ids)
@@ -140,8 +151,9 @@ class _Writer:
                 for op in endpoint.operations if op.name is not None}
         if events := events_extension(endpoint):
             result[X_EVENTS] = events
-        if all(set(op.auth) <= {"none"} for op in endpoint.operations):
-            result["security"] = []
+        security = self.security(endpoint)
+        if security is not None:
+            result["security"] = security
         return result
 
     def request_body(self, endpoint: Endpoint, op_id: str) -> Json | None:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from openapi_spec_validator import validate
 
-from docgen.capture.record import Body
+from docgen.capture.record import Body, Exchange
 from docgen.capture.synthetic import exchange, synthetic_traffic
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
@@ -70,9 +70,47 @@ def test_security_schemes() -> None:
     validate(spec)
     assert spec["components"]["securitySchemes"]["basicAuth"] == {"type": "http",
                                                                    "scheme": "basic"}
-    assert {"basicAuth": []} in spec["security"]
+    # Per operation (issue 11): what its requests carried, `[]` for the anonymous one.
+    assert "security" not in spec
     assert spec["paths"]["/api/v2/diagnostics/version"]["get"]["security"] == []
-    assert "security" not in spec["paths"]["/api/v2/me"]["get"]
+    assert spec["paths"]["/api/v2/me"]["get"]["security"] == [{"basicAuth": []}]
+
+
+def test_security_schemes_follow_the_traffic() -> None:
+    def sent(path: str, headers: list[tuple[str, str]],
+             query: list[tuple[str, str]] | None = None) -> Exchange:
+        found = exchange("GET", path, {"a": 1}, query=query)
+        found.request_headers = [("Accept", "application/json"), *headers]
+        return found
+
+    spec = to_openapi(build_model([
+        sent("/a", [("PRIVATE-TOKEN", "[REDACTED]")]),
+        sent("/b", [("Authorization", "Bearer [REDACTED]")]),
+        sent("/c", [("Authorization", "SSWS [REDACTED]")]),
+        sent("/d", [("Cookie", "sid=[REDACTED]; theme=dark")]),
+        sent("/e", [], query=[("api_key", "[REDACTED]")]),
+        sent("/f", [("X-CSRF-TOKEN", "[REDACTED]")]),
+    ], Config(profile_name="generic")))
+    validate(spec)
+    schemes = spec["components"]["securitySchemes"]
+    assert "basicAuth" not in schemes
+    assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["privateTokenHeader"] == {"type": "apiKey", "in": "header",
+                                             "name": "PRIVATE-TOKEN"}
+    assert schemes["sidCookie"] == {"type": "apiKey", "in": "cookie", "name": "sid"}
+    assert schemes["apiKeyQuery"] == {"type": "apiKey", "in": "query", "name": "api_key"}
+    assert schemes["authorizationHeader"]["name"] == "Authorization"
+    paths = spec["paths"]
+    assert paths["/a"]["get"]["security"] == [{"privateTokenHeader": []}]
+    assert paths["/f"]["get"]["security"] == []  # an anti-forgery token authenticates nothing
+
+
+def test_no_security_when_nothing_authenticates() -> None:
+    anonymous = exchange("GET", "/open", {"a": 1})
+    anonymous.request_headers = []
+    spec = to_openapi(build_model([anonymous], Config(profile_name="generic")))
+    assert "securitySchemes" not in spec["components"]
+    assert "security" not in spec["paths"]["/open"]["get"]
 
 
 def test_odd_inputs_still_validate() -> None:
