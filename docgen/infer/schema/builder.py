@@ -9,7 +9,8 @@ What the strategies add to plain genson (registered through `EXTRA_STRATEGIES`):
 * strings get a `format` (date-time, date, uuid, email, uri, ipv4) only when every sample
   matched it (ipv4 also needs two distinct values: "8.5.201.97" may be a version), and an
   `enum` only with enough evidence: at least `enum_min_samples` samples, at most
-  `enum_max_distinct` distinct values, each value seen twice on average, and no value
+  `enum_max_distinct` distinct values but at least two, from at least two bodies, each
+  value seen twice on average, and no value
   id-shaped, free text (whitespace, or longer than 40 characters) or format-matched.
 * a property whose name says it identifies something (`id`, `employeeId`, `userName`,
   `phoneNumber`, `emailAddress`, `uri`...) never gets an enum: reading the same five users
@@ -36,7 +37,7 @@ from docgen.infer.schema.arrays import EvidenceList
 from docgen.infer.schema.deep import DeepValue, bounded
 from docgen.infer.schema.genson_api import merge_nodes
 from docgen.infer.schema.objects import EvidenceObject
-from docgen.infer.schema.scalars import EvidenceNumber, EvidenceString
+from docgen.infer.schema.scalars import EvidenceNumber, EvidenceString, begin_sample
 from docgen.infer.schema.settings import SchemaSettings
 
 
@@ -77,6 +78,7 @@ class EvidenceSchemaBuilder(SchemaBuilder):
 
     def add_sample(self, value: Any) -> None:
         self.samples += 1
+        begin_sample()
         self.add_object(bounded(value, self.settings.max_depth))
 
     def merge(self, other: EvidenceSchemaBuilder) -> None:

@@ -6,6 +6,7 @@ thresholds come from the `SchemaSettings` carried by the node class (`settings_o
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from genson.schema.node import SchemaNode
@@ -17,6 +18,16 @@ from docgen.infer.schema import genson_api
 from docgen.infer.schema.settings import settings_of
 
 EXAMPLE_MAX_CHARS = 120  # longer strings make poor examples in tables
+MAX_REQUESTS = 8  # distinct samples remembered per string node (enough to say "several")
+# Ordinal of the body being added (EvidenceSchemaBuilder.add_sample bumps it), so a string
+# node knows how many distinct bodies its values came from; builders run in one thread.
+_SAMPLE = itertools.count(1)
+_current = [0]
+
+
+def begin_sample() -> None:
+    """Called before each body is added: values from now on come from a new sample."""
+    _current[0] = next(_SAMPLE)
 
 
 
@@ -36,6 +47,7 @@ class EvidenceString(String):
         self.examples: list[str] = []
         self.first_value: str | None = None
         self.varied = False  # saw at least two distinct values
+        self.samples: set[int] = set()  # bodies (sample ordinals) the values came from
 
     def add_object(self, obj: str) -> None:
         self.count += 1
@@ -50,6 +62,8 @@ class EvidenceString(String):
                             if name in self.formats and pattern.fullmatch(obj)}
         settings = settings_of(self)
         add_example(self.examples, obj, settings.max_examples)
+        if len(self.samples) < MAX_REQUESTS:
+            self.samples.add(_current[0])
         if self.values is None:
             return
         if obj in self.values:
@@ -80,6 +94,7 @@ class EvidenceString(String):
                 self.values = None
         for example in other.examples:
             add_example(self.examples, example, settings.max_examples)
+        self.samples = set(list(self.samples | other.samples)[:MAX_REQUESTS])
 
     def enum(self) -> list[str] | None:
         settings = settings_of(self)
@@ -87,6 +102,10 @@ class EvidenceString(String):
         if values is None or self.formats or self.count < settings.enum_min_samples:
             return None
         if len(values) > settings.enum_max_distinct or 2 * len(values) > self.count:
+            return None
+        # One value is no evidence of a closed set (17 copies of one response say "read"
+        # 17 times), nor are values all from one body: distinct values, distinct samples.
+        if len(values) < 2 or len(self.samples) < 2:
             return None
         return sorted(values)
 

@@ -79,6 +79,20 @@ def test_enums_need_evidence() -> None:
     assert infer_schema(["On", "Off", "On", "Off"], loose)["enum"] == ["Off", "On"]
 
 
+def test_enums_need_distinct_values_from_distinct_samples() -> None:
+    """17 copies of one response say "read" 17 times: no evidence of a closed set."""
+    copies = [{"permissions": {"contents": "read"}}] * 17
+    assert "enum" not in infer_schema(copies)["properties"]["permissions"]["properties"][
+        "contents"]
+    assert "enum" not in infer_schema([""] * 10)  # always empty
+    one_body = [{"items": [{"state": s} for s in ["On", "Off"] * 5]}]
+    assert "enum" not in infer_schema(one_body)["properties"]["items"]["items"][
+        "properties"]["state"]
+    two_bodies = [{"items": [{"state": s} for s in ["On", "Off"] * 3]}] * 2
+    assert infer_schema(two_bodies)["properties"]["items"]["items"]["properties"]["state"][
+        "enum"] == ["Off", "On"]
+
+
 def test_ipv4_needs_two_distinct_values_also_across_merges() -> None:
     first, second = EvidenceSchemaBuilder(), EvidenceSchemaBuilder()
     first.add_sample({"ip": "10.0.0.1"})
