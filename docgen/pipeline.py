@@ -18,7 +18,6 @@ from docgen.errors import WsdocError
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config, load_config
 from docgen.infer.model import ApiModel
-from docgen.publish.curl import DEFAULT_BASE_URL
 from docgen.publish.openapi import to_openapi
 from docgen.publish.site.pages import (
     PAGE_HEADER,
@@ -93,8 +92,8 @@ def generate(store: str | Path, site: Path, base_url: str | None = None,
     from docgen.drift.diff import CHANGES_PAGE, changes_page
 
     config = load_config(config_path)
-    options = SiteOptions(base_url=check_base_url(base_url or config.base_url
-                                                  or DEFAULT_BASE_URL), title=config.title)
+    chosen = base_url or config.base_url  # none: each example keeps its recorded host
+    options = SiteOptions(base_url=check_base_url(chosen) if chosen else "", title=config.title)
     with Store(store, readonly=True) as opened:
         echo(f"wsdoc: reading {opened.count()} exchanges from {store}")
         model = build_model(opened.exchanges(), config)

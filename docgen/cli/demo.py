@@ -24,6 +24,7 @@ from docgen.cli.options import DEFAULT_OUT
 from docgen.cli.processes import started, stop, wait_for
 from docgen.errors import WsdocError
 from docgen.pipeline import build_site
+from docgen.publish.curl import DEFAULT_BASE_URL
 
 READY_TIMEOUT_S = 30.0
 SESSION_TIMEOUT_S = 600.0
@@ -133,7 +134,7 @@ def demo(out: str, store: str | None, port: int, users: int, base_url: str | Non
     store_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wsdoc-demo-") as logs:
         record_demo(store_path, port, users, Path(logs))
-    result = build_site(str(store_path), site, base_url, echo=click.echo)
+    result = build_site(str(store_path), site, base_url or DEFAULT_BASE_URL, echo=click.echo)
     click.echo(f"wsdoc: demo site: {result.index} ({result.endpoints} endpoints from "
                f"{result.exchanges} recorded exchanges; store {store_path})")
     click.echo(f"wsdoc: serve it with: wsdoc serve --out {site}  (then open "

@@ -13,7 +13,6 @@ import click
 from docgen.cli.options import DEFAULT_OUT, config_option, out_option, store_option
 from docgen.errors import WsdocError
 from docgen.pipeline import build_site
-from docgen.publish.curl import DEFAULT_BASE_URL
 from docgen.publish.site.pages import PagePlan
 
 
@@ -31,8 +30,8 @@ def progress(items: Iterable[PagePlan]) -> Iterator[PagePlan]:
 @store_option
 @out_option
 @click.option("--base-url", default=None,
-              help=f"Host used in example curl commands [default: config base_url, "
-                   f"else {DEFAULT_BASE_URL}].")
+              help="Host used in example curl commands [default: config base_url, "
+                   "else the host each request was recorded with].")
 @config_option
 @click.option("--changes-since", type=click.Path(dir_okay=False), default=None,
               metavar="OLD", help="Add a Changes page: this build against OLD (a capture "

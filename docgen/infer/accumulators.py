@@ -7,6 +7,7 @@ together (used when path evidence merges provisional endpoints).
 
 from __future__ import annotations
 
+import http
 from collections import Counter
 from typing import Any
 
@@ -14,10 +15,10 @@ from docgen.capture.record import ABSENT, Body, Exchange
 from docgen.infer.distinct import put_distinct
 from docgen.infer.fields import field_docs, params_from_object
 from docgen.infer.model import BodyDoc, NonJsonDoc, Operation, OutcomeCode, ResponseDoc
-from docgen.infer.security import uses as security_uses
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
+from docgen.infer.security import uses as security_uses
 
 MAX_BODY_EXAMPLES = 2
 EXAMPLE_BODY_BYTES = 64 * 1024  # larger bodies are summarised by schema, not kept as examples
@@ -111,14 +112,26 @@ class ResponseStats:
         self.outcomes.update(other.outcomes)
 
     def to_doc(self, status: int, profile: Profile) -> ResponseDoc:
-        reason = self.reasons.most_common(1)[0][0] if self.reasons else ""
+        sent = self.reasons.most_common(1)[0][0] if self.reasons else ""
+        reason = status_phrase(status) or sent or f"HTTP {status}"
+        # The capture's own text only as a note, and only when it says something else
+        # (servers and HAR exporters write "OK" on a 429, or nothing at all on HTTP/2).
+        note = sent if sent and sent.casefold() != reason.casefold() else ""
         outcomes = [
             OutcomeCode(value, count, profile.outcome_meanings.get(value, "")
                         if isinstance(value, int) else "")
             for value, count in sorted(self.outcomes.items(), key=lambda item: str(item[0]))
         ]
-        return ResponseDoc(status=status, count=self.count, reason=reason,
+        return ResponseDoc(status=status, count=self.count, reason=reason, sent_reason=note,
                            body=self.body.to_doc(), outcome_codes=outcomes)
+
+
+def status_phrase(status: int) -> str:
+    """The RFC 9110 reason phrase of a status code ("" for codes it does not define)."""
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def auth_kind(exchange: Exchange, profile: Profile) -> str:

@@ -130,9 +130,10 @@ class ResponseDoc:
 
     status: int
     count: int
-    reason: str = ""  # most common reason phrase
+    reason: str = ""  # the status code's RFC 9110 phrase (the server's own for other codes)
     body: BodyDoc | None = None  # None when no response had a body
     outcome_codes: list[OutcomeCode] = field(default_factory=list)
+    sent_reason: str = ""  # the capture's own reason text, when it differs from `reason`
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,6 @@ class Endpoint:
 
     method: str
     template: str
-    host: str = ""  # origin (`https://api.example.com`) when the capture has several, else ""
     path_params: list[Param] = field(default_factory=list)
     query_params: list[Param] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
@@ -280,6 +280,7 @@ class Endpoint:
     is_notifications: bool = False  # the profile's notifications (CometD) endpoint
     notes: list[str] = field(default_factory=list)
     description: str = ""
+    host: str = ""  # origin (`https://api.example.com`) when the capture has several, else ""
 
     @property
     def operation_names(self) -> list[str]:

@@ -15,9 +15,9 @@ schema        sibling leaves answer successful JSON of the same shape (`/classes
 self-identity the response of the exchange names the segment in an identity field (`GET
               /repos/facebook/jest` answers `"name": "jest"`).
 body-value    the segment, not the last one, is the value of an identity field (`login`,
-              `key`, `*_id`, ...) somewhere in the capture's bodies, or the response of the exchange quotes it
-              (`Resource not found: thisisafakekey`) - only for values that are not plain
-              lower-case words, which are more likely path vocabulary.
+              `key`, `*_id`, ...) somewhere in the capture's bodies, or the response of
+              the exchange quotes it (`Resource not found: thisisafakekey`) - only for
+              values that are not plain lower-case words (more likely path vocabulary).
 
 Siblings whose successful responses differ in shape for the same method never merge.
 Error responses carry generic error bodies, so they are no evidence of shared structure.

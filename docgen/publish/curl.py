@@ -5,7 +5,8 @@ unless the method is GET, one `-H` per header, `--compressed` instead of Accept-
 no Content-Length and no Host, `-d` with the body, every argument quoted with
 `shlex.quote`. On top of that, for documentation:
 
-* The recorded host is replaced by a base URL (`http://localhost:8090` by default).
+* The URL is the recorded request's own scheme and host, or a base URL when one is given
+  (`base_url` in the config, `--base-url`; `wsdoc demo` uses `http://localhost:8090`).
 * Headers curl sends by itself or that say nothing about the API are dropped: Host,
   Content-Length, Connection, Accept-Encoding, `Accept: */*`, curl's own User-Agent.
 * Secrets the recorder masked (docgen.redact.MASK) become shell variables, written so
@@ -190,9 +191,11 @@ def cookie_word(value: str) -> Word:
     return tuple(w for w in word if w != "")
 
 
-def target_url(ex: Exchange, base_url: str) -> Word:
-    """Base URL + the recorded path + the query, re-encoded; masked values as variables."""
-    word: list[str | Var] = [base_url.rstrip("/") + ex.path]
+def target_url(ex: Exchange, base_url: str | None = None) -> Word:
+    """Base URL (else the recorded scheme and host) + the recorded path + the query,
+    re-encoded; masked values as variables."""
+    origin = base_url or ex.url[: len(ex.url) - len(ex.path)]
+    word: list[str | Var] = [origin.rstrip("/") + ex.path]
     for index, (key, value) in enumerate(ex.query):
         word.append(("?" if index == 0 else "&") + quote(key, safe=QUERY_SAFE) + "=")
         if value == MASK:
@@ -220,8 +223,9 @@ def body_words(ex: Exchange) -> list[Word]:
     return [(option,), (payload,)]
 
 
-def curl_command(ex: Exchange, base_url: str = DEFAULT_BASE_URL) -> CurlCommand:
-    """The curl command that repeats this recorded request against `base_url`."""
+def curl_command(ex: Exchange, base_url: str | None = None) -> CurlCommand:
+    """The curl command that repeats this recorded request against `base_url`, else
+    against the host it was recorded from."""
     words: list[Word] = [("curl",)]
     body = body_words(ex)
     if ex.method == "HEAD":

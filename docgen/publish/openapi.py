@@ -18,13 +18,12 @@
 from __future__ import annotations
 
 import copy
-import http
 import json
 import re
 from typing import Any
 
 from docgen.capture.record import Body, read_json
-from docgen.infer.accumulators import EXAMPLE_BODY_BYTES
+from docgen.infer.accumulators import EXAMPLE_BODY_BYTES, status_phrase
 from docgen.infer.distinct import unique_name
 from docgen.infer.model import ApiModel, BodyDoc, Endpoint, Operation, Param
 from docgen.infer.profile import PROFILES
@@ -212,7 +211,9 @@ class _Writer:
 
     def response(self, endpoint: Endpoint, status: int) -> Json:
         merged = endpoint.responses.get(status)
-        reason = (merged.reason if merged else "") or _phrase(status)
+        reason = (merged.reason if merged else "") or status_phrase(status) or f"HTTP {status}"
+        if merged and merged.sent_reason:
+            reason += f" (the server sent reason text {merged.sent_reason!r})"
         result: Json = {"description": reason}
         body = merged.body if merged else None
         if body is None:
@@ -308,13 +309,6 @@ def _json_types(*bodies: BodyDoc | None) -> list[str]:
 
 def _example_name(op: Operation) -> str:
     return safe_key(op.name) if op.name else "example"
-
-
-def _phrase(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return f"HTTP {status}"
 
 
 def dumps(document: Json, yaml_output: bool) -> str:

@@ -30,6 +30,8 @@ def response_tab(op: Operation, status: int, base_url: str, limit: int,
     doc = op.responses[status]
     title = md.text(f"{status} {doc.reason}".strip())
     parts = [f"Seen {times(doc.count)}."]
+    if doc.sent_reason:
+        parts.append(f"The server's own reason text was {md.code(doc.sent_reason)}.")
     example = example_for(op, status)
     if example is not None:
         parts += [request_block(example, base_url, limit), response_block(example, doc, profile)]
@@ -85,7 +87,7 @@ def outcome_line(body: Any, doc: ResponseDoc, profile: Profile | None) -> str:
 def response_block(ex: Exchange, doc: ResponseDoc, profile: Profile | None) -> str:
     """The recorded response body, pretty-printed, with the meaning of its outcome code."""
     body = ex.response_body
-    head = f"**Response** HTTP {ex.status} {md.text(ex.reason)}"
+    head = f"**Response** HTTP {ex.status} {md.text(doc.reason)}"
     if body.content_type:
         head += f", {md.code(body.content_type)}"
     if body.content is None:

@@ -22,7 +22,8 @@ def facts_list(model: ApiModel, base_url: str, openapi_file: str | None) -> str:
         ("Recorded", f"{when(model.recorded_from)} to {when(model.recorded_to)}"),
         ("Exchanges recorded", str(model.exchange_count)),
         ("Endpoints", str(len(model.endpoints))),
-        ("Examples use base URL", md.code(base_url)),
+        ("Examples use base URL", md.code(base_url) if base_url
+         else "the scheme and host each request was recorded with"),
     ]
     if model.profile:
         facts.append(("API profile", md.text(model.profile)))

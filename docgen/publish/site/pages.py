@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 
 from docgen.infer.model import ApiModel, Endpoint
 from docgen.infer.profile import PROFILES
-from docgen.publish.curl import DEFAULT_BASE_URL
 from docgen.publish.site.endpoint import PageContext, render_endpoint
 from docgen.publish.site.home import render_home
 from docgen.publish.site.mkdocs import render_mkdocs_config
@@ -47,7 +46,7 @@ T = TypeVar("T")
 class SiteOptions:
     """Choices the user makes at build time."""
 
-    base_url: str = DEFAULT_BASE_URL  # the host examples are rewritten to
+    base_url: str = ""  # the host examples are rewritten to ("" = each keeps its own)
     title: str = ""  # overrides the model's title
 
 

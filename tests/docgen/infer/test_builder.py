@@ -204,3 +204,16 @@ def test_streaming_one_pass_with_bounded_state() -> None:
                 for field in response.body.fields if response.body else []:
                     assert len(field.examples) <= 3
     json.dumps([e.template for e in model.endpoints])
+
+
+def test_status_reason_comes_from_the_status_code() -> None:
+    """A capture's "OK" on a 429 is kept only as a note; a missing reason is filled in."""
+    limited = exchange("GET", "/api/v2/me", {"statusCode": 4}, status=429)
+    limited.reason = "OK"
+    quiet = exchange("GET", "/api/v2/users", {"statusCode": 0})
+    quiet.reason = ""
+    model = build_model([limited, quiet])
+    me, users = model.endpoint("GET", "/api/v2/me"), model.endpoint("GET", "/api/v2/users")
+    assert me is not None and users is not None
+    assert (me.responses[429].reason, me.responses[429].sent_reason) == ("Too Many Requests", "OK")
+    assert (users.responses[200].reason, users.responses[200].sent_reason) == ("OK", "")

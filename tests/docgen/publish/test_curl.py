@@ -46,7 +46,13 @@ def argv(command: CurlCommand, env: dict[str, str] | None = None,
 def test_plain_get_is_just_curl_and_the_url() -> None:
     ex = request(headers=[("Host", "10.0.0.7:8090"), ("User-Agent", "curl/8.5.0"),
                           ("Accept", "*/*")], path="/api/v2/diagnostics/version")
-    assert curl_command(ex).render() == "curl http://localhost:8090/api/v2/diagnostics/version"
+    # The recorded scheme and host (issue 11), or the base URL the reader chose.
+    assert curl_command(ex).render() == "curl http://10.0.0.7:8090/api/v2/diagnostics/version"
+    assert curl_command(ex, "https://gws.example/").render() == \
+        "curl https://gws.example/api/v2/diagnostics/version"
+    secure = Exchange(method="GET", scheme="https", host="api.example.com", port=443,
+                      path="/v1/things")
+    assert curl_command(secure).render() == "curl https://api.example.com/v1/things"
 
 
 def test_empty_basic_password_stays_as_recorded() -> None:
@@ -80,7 +86,7 @@ def test_post_follows_mitmproxy_export_rules() -> None:
     ])
     command = curl_command(ex)
     assert argv(command, {"CSRF_TOKEN": "t0k", "JSESSIONID": "s1d"}) == [
-        "-X", "POST", "http://localhost:8090/api/v2/me/channels/voice", "-u", "ksippo:",
+        "-X", "POST", "http://10.0.0.7:8090/api/v2/me/channels/voice", "-u", "ksippo:",
         "-H", "Content-Type: application/json", "-H", "X-CSRF-TOKEN: t0k",
         "-H", "Cookie: JSESSIONID=s1d; lang=en", "--compressed", "-d", body.decode(),
     ]
@@ -104,14 +110,14 @@ def test_query_is_re_encoded_and_masked_values_are_variables() -> None:
                         ("access_token", MASK)])
     command = curl_command(ex)
     assert argv(command, {"ACCESS_TOKEN": "xyz"}) == [
-        "http://localhost:8090/api/v2/me?fields=id,userName&subresources=*&q=a%20b%26c"
+        "http://10.0.0.7:8090/api/v2/me?fields=id,userName&subresources=*&q=a%20b%26c"
         "&access_token=xyz"]
 
 
 def test_special_cases_beyond_export_py() -> None:
     get_with_body = curl_command(request("GET", body=b"{}"))
     assert argv(get_with_body)[:2] == ["-X", "GET"]  # curl -d alone would POST
-    assert argv(curl_command(request("HEAD"))) == ["--head", "http://localhost:8090/api/v2/me"]
+    assert argv(curl_command(request("HEAD"))) == ["--head", "http://10.0.0.7:8090/api/v2/me"]
     at_body = curl_command(request("POST", body=b"@/etc/passwd"))
     assert argv(at_body)[-2:] == ["--data-raw", "@/etc/passwd"]  # -d @x would read a file
     globbed = curl_command(request(path="/api/v2/[1-3]/{a,b}"))
