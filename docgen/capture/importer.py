@@ -4,6 +4,12 @@ The format is detected from the content, not the file name: a JSON document with
 `log.entries` is HAR; a tnetstring stream (`mitmdump -w`) is a flow file. Every exchange
 passes through the same `Redactor` as live recording before it reaches the store; one
 that cannot be redacted is skipped, never stored.
+
+Real HAR exports are untidy: a bad entry costs one warning (`ImportResult.warnings`) and
+never the rest of the file. Entries without a response are imported as failed exchanges,
+bodies that cannot be decoded (bad base64, multipart without text) as not kept, duplicated
+entries (the same entry twice in one file) are imported and named in a warning; an entry
+that cannot be read at all is skipped.
 """
 
 from __future__ import annotations
@@ -11,19 +17,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from docgen.capture.record import Body, Exchange, Pairs
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.errors import WsdocError
 
 MAX_BODY = 10 * 1024 * 1024  # same default as the recorder's kept-body limit
+MAX_FINGERPRINTS = 100_000  # entries remembered to drop duplicates within one file
+STANDARD_METHODS = frozenset("GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH".split())
+METHOD_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Z-]{1,64}")  # RFC 9110 token, upper-cased
 BATCH = 500
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -33,6 +43,7 @@ class ImportResult:
     format: str  # "har" or "flows"
     imported: int = 0
     skipped: int = 0  # could not be redacted, so not stored
+    warnings: list[str] = field(default_factory=list)  # one per odd or skipped entry
 
 
 def detect_format(path: Path) -> str:
@@ -47,15 +58,17 @@ def detect_format(path: Path) -> str:
     raise WsdocError(f"{path}: not a HAR 1.2 file or a mitmproxy flow file")
 
 
-def read_exchanges(path: Path) -> tuple[str, Iterator[Exchange]]:
+def read_exchanges(path: Path, warnings: list[str] | None = None
+                   ) -> tuple[str, Iterator[Exchange]]:
     kind = detect_format(path)
-    return kind, (read_har(path) if kind == "har" else read_flows(path))
+    return kind, (read_har(path, warnings) if kind == "har" else read_flows(path))
 
 
 def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResult:
-    """Read, redact and append in batches; returns the counts."""
-    kind, exchanges = read_exchanges(Path(path))
-    result = ImportResult(kind)
+    """Read, redact and append in batches; returns the counts and warnings."""
+    warnings: list[str] = []
+    kind, exchanges = read_exchanges(Path(path), warnings)
+    result = ImportResult(kind, warnings=warnings)
     batch: list[Exchange] = []
     for exchange in exchanges:
         try:
@@ -76,7 +89,9 @@ def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResul
 # -- HAR -----------------------------------------------------------------------------------
 
 
-def read_har(path: Path) -> Iterator[Exchange]:
+def read_har(path: Path, warnings: list[str] | None = None) -> Iterator[Exchange]:
+    """The exchanges of a HAR file; odd entries add one line each to `warnings`."""
+    warned = warnings if warnings is not None else []
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
         entries = document["log"]["entries"]
@@ -84,32 +99,54 @@ def read_har(path: Path) -> Iterator[Exchange]:
         raise WsdocError(f"{path}: not a HAR 1.2 file ({type(exc).__name__})") from exc
     if not isinstance(entries, list):
         raise WsdocError(f"{path}: not a HAR 1.2 file (log.entries is not a list)")
+    seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
+        notes: list[str] = []
         try:
-            yield har_entry(entry)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise WsdocError(f"{path}: HAR entry {index}: {type(exc).__name__}: {exc}") from exc
+            fingerprint = json.dumps(entry, sort_keys=True, default=str)
+            if fingerprint in seen:
+                # Kept: a client may really repeat a request; the store decides on duplicates.
+                notes.append(f"same as entry {seen[fingerprint]}")
+            elif len(seen) < MAX_FINGERPRINTS:
+                seen[fingerprint] = index
+            exchange = har_entry(entry, notes)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            warned.append(f"HAR entry {index}: skipped ({type(exc).__name__}: {exc})"[:300])
+            continue
+        if notes:
+            warned.append(f"HAR entry {index}: " + "; ".join(notes))
+        yield exchange
 
 
-def har_entry(entry: dict[str, Any]) -> Exchange:
-    """One HAR 1.2 entry as an (unredacted) Exchange."""
+def har_entry(entry: dict[str, Any], notes: list[str] | None = None) -> Exchange:
+    """One HAR 1.2 entry as an (unredacted) Exchange; what was odd about it goes to `notes`."""
+    notes = notes if notes is not None else []
     request = entry["request"]
     url = urlsplit(request["url"])
     scheme = url.scheme or "http"
+    method = str(request["method"]).upper()
+    if not METHOD_TOKEN.fullmatch(method):
+        raise ValueError(f"method {method[:40]!r} is not an HTTP method token")
+    if method not in STANDARD_METHODS:
+        notes.append(f"non-standard method {method}")
     headers = _har_pairs(request.get("headers", []))
     response = entry.get("response") or {}
     status = int(response.get("status") or 0) or None  # 0: the browser got no response
+    if status is None:
+        notes.append("no response recorded: imported as a failed exchange")
+    elif "content" not in response:
+        notes.append("response has no content: body unknown")
     response_headers = _har_pairs(response.get("headers", []))
     return Exchange(
-        method=str(request["method"]).upper(), scheme=scheme, host=url.hostname or "",
+        method=method, scheme=scheme, host=url.hostname or "",
         port=url.port or DEFAULT_PORTS.get(scheme, 80), path=url.path or "/",
         query=parse_qsl(url.query, keep_blank_values=True),
         http_version=str(request.get("httpVersion") or "HTTP/1.1"),
         request_headers=headers,
-        request_body=_har_body(request.get("postData"), headers),
+        request_body=_har_body(request.get("postData"), headers, notes),
         status=status, reason=str(response.get("statusText") or ""),
         response_headers=response_headers,
-        response_body=_har_body(response.get("content"), response_headers),
+        response_body=_har_body(response.get("content"), response_headers, notes),
         started=_epoch(entry.get("startedDateTime")),
         duration_ms=float(entry["time"]) if entry.get("time") is not None else None,
         client="", error=None if status else str(response.get("_error") or "no response"),
@@ -125,14 +162,21 @@ def _header(headers: Pairs, name: str) -> str:
     return next((value for key, value in headers if key.lower() == name), "")
 
 
-def _har_body(data: dict[str, Any] | None, headers: Pairs) -> Body:
-    """postData or content: text (maybe base64) -> bytes; mimeType -> content type."""
+def _har_body(data: dict[str, Any] | None, headers: Pairs, notes: list[str]) -> Body:
+    """postData or content: text (maybe base64) -> bytes; mimeType -> content type.
+    A body that cannot be decoded is kept as "not kept" (its size), with a note."""
     if not data:
         return Body()
     mime = str(data.get("mimeType") or _header(headers, "content-type"))
     content_type = mime.partition(";")[0].strip().lower()
     encoding = _header(headers, "content-encoding").strip().lower()
     text = data.get("text")
+    if text is None and isinstance(data.get("params"), list):
+        if content_type == "application/x-www-form-urlencoded":
+            text = urlencode([(str(p.get("name", "")), str(p.get("value", "")))
+                              for p in data["params"]])
+        else:
+            notes.append(f"{content_type or 'request'} body given as params only: not kept")
     if text is None:
         size = int(data.get("size") or 0)
         return Body(None, content_type, encoding, max(size, 0))
@@ -142,9 +186,10 @@ def _har_body(data: dict[str, Any] | None, headers: Pairs) -> Body:
         content = chunks
     elif data.get("encoding") == "base64":
         try:
-            content = base64.b64decode(text, validate=False)
+            content = base64.b64decode(str(text), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise ValueError(f"bad base64 body: {exc}") from exc
+            notes.append(f"body is not valid base64 ({exc}): not kept")
+            return Body(None, content_type, encoding, len(str(text)))
     else:
         content = str(text).encode("utf-8", "replace")
     if len(content) > MAX_BODY:

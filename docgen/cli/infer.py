@@ -104,6 +104,8 @@ def import_command(file: str, store: str, config_path: str | None,
     redactor = Redactor([*config.redact, *redact])
     with Store(store) as opened:
         result = import_file(file, opened, redactor)
+    for warning in result.warnings:
+        click.echo(f"wsdoc: warning: {file}: {warning}", err=True)
     skipped = f"; skipped {result.skipped} that could not be redacted" if result.skipped else ""
     click.echo(f"imported {result.imported} exchanges from {file} ({result.format}) "
                f"into {store}{skipped}")

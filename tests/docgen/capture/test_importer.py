@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import copy
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,9 @@ from docgen.capture.synthetic import synthetic_traffic
 from docgen.errors import WsdocError
 from docgen.infer.builder import build_model
 from tests.support.har import write_har
+
+CORPUS = Path(__file__).parents[3] / "tests" / "corpus"
+WSDOC = str(Path(sys.executable).parent / "wsdoc")
 
 
 @pytest.mark.parametrize("base64_responses", [False, True])
@@ -107,3 +114,50 @@ def test_truncated_flow_file_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(b"123:abc")
     with pytest.raises(WsdocError, match="not a readable mitmproxy flow file"):
         list(read_flows(path))
+
+
+def test_odd_entries_of_a_real_export_cost_one_warning_each(tmp_path: Path) -> None:
+    """Entries of a real capture (tests/corpus), made odd the ways real exports are odd:
+    each costs one warning, none stops the import, the good entries all arrive."""
+    real = json.loads((CORPUS / "jsonplaceholder-pollyjs.har").read_text(encoding="utf-8"))
+    good = real["log"]["entries"]
+    odd = [copy.deepcopy(good[0]) for _ in range(7)]
+    odd[0]["request"]["method"] = "PROPFIND"  # non-standard method: imported
+    odd[1]["request"]["postData"] = {"mimeType": "multipart/form-data; boundary=x",
+                                     "params": [{"name": "file", "fileName": "a.txt"}]}
+    odd[2]["response"]["content"] = {"mimeType": "application/json", "encoding": "base64",
+                                     "text": "not*base64!"}
+    del odd[3]["response"]["content"]  # missing content
+    odd[4]["response"] = {"status": 0, "headers": []}  # no response
+    odd[5]["request"]["method"] = "GET /x HTTP/1.1"  # not a method: skipped
+    odd[6]["request"]["postData"] = {"mimeType": "application/x-www-form-urlencoded",
+                                     "params": [{"name": "a", "value": "1 2"}]}
+    real["log"]["entries"] = [*good, *odd, copy.deepcopy(good[1])]  # and a duplicate
+    har = tmp_path / "odd.har"
+    har.write_text(json.dumps(real), encoding="utf-8")
+    with Store(tmp_path / "s.sqlite") as store:
+        result = import_file(har, store, Redactor())
+        stored = list(store.exchanges())
+    assert result.imported == len(good) + 7  # all but the unreadable one
+    assert len(result.warnings) == 7  # the form body given as params is simply read
+    assert [w.split(":")[0] for w in result.warnings] == \
+        [f"HAR entry {i}" for i in (2, 3, 4, 5, 6, 7, 9)]
+    assert "non-standard method PROPFIND" in result.warnings[0]
+    assert "skipped" in result.warnings[5]
+    assert "same as entry 1" in result.warnings[6]
+    form = next(e for e in stored if e.request_body.content_type.endswith("urlencoded"))
+    assert form.request_body.content == b"a=1+2"
+    assert sum(e.status is None for e in stored) == 1
+
+
+def test_import_command_prints_one_warning_per_odd_entry(tmp_path: Path) -> None:
+    real = json.loads((CORPUS / "jsonplaceholder-pollyjs.har").read_text(encoding="utf-8"))
+    real["log"]["entries"].append({"request": {"method": "GET"}})  # no URL: skipped
+    har = tmp_path / "odd.har"
+    har.write_text(json.dumps(real), encoding="utf-8")
+    done = subprocess.run([WSDOC, "import", str(har), "--store", str(tmp_path / "s.sqlite")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("wsdoc: warning:") == 1
+    assert "HAR entry 2: skipped (KeyError" in done.stderr
+    assert done.stdout.startswith("imported 2 exchanges")
