@@ -283,7 +283,10 @@ def _session_cookie(headers: Pairs, header: str) -> str:
 
 def _mask_cookie(part: str) -> str:
     name, sep, value = part.partition("=")
-    return f"{name}{sep}{MASK}" if sep and value.strip() else part
+    if not sep:  # a bare value without a name: nothing says it is harmless
+        return f" {MASK}" if part.startswith(" ") and part.strip() else (
+            MASK if part.strip() else part)
+    return f"{name}{sep}{MASK}" if value.strip() else part
 
 
 def redact_authorization(value: str) -> str:

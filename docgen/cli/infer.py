@@ -12,9 +12,9 @@ from docgen.capture.redact import Redactor
 from docgen.capture.store import Store
 from docgen.cli.options import DEFAULT_STORE, config_option, redact_option, store_option
 from docgen.errors import WsdocError
+from docgen.infer.builder import ModelBuilder
 from docgen.infer.config import load_config
 from docgen.infer.model import ApiModel, Endpoint
-from docgen.infer.paths import PathTemplater
 from docgen.pipeline import read_model
 from docgen.publish.openapi import dumps, to_openapi
 
@@ -25,21 +25,25 @@ from docgen.publish.openapi import dumps, to_openapi
 @config_option
 @click.pass_context
 def explain_path(ctx: click.Context, path: str, store: str, config_path: str | None) -> None:
-    """Show, segment by segment, how PATH is templated and why."""
+    """Show, segment by segment, how PATH (or a full URL, to name its host) is templated
+    and why: the rule or the evidence that decided each segment."""
     config = load_config(config_path)
-    target = urlsplit(path).path if "://" in path else path.split("?", 1)[0]
+    parts = urlsplit(path) if "://" in path else None
+    target = parts.path if parts else path.split("?", 1)[0]
+    origin = f"{parts.scheme}://{parts.netloc}" if parts else ""
     if not target.startswith("/"):
         raise WsdocError(f"path must start with '/': {path!r}")
-    templater = PathTemplater(config)
+    builder = ModelBuilder(config)
     explicit = ctx.get_parameter_source("store") != click.core.ParameterSource.DEFAULT
     if explicit or Path(store).is_file():
         with Store(store, readonly=True) as opened:
             for exchange in opened.exchanges():
-                templater.observe(exchange.path)
-        evidence = f"evidence: {templater.observed} recorded paths from {store}"
+                builder.add(exchange)
+        builder.finish()  # structural evidence needs all traffic
+        evidence = f"evidence: {builder.templater.observed} recorded paths from {store}"
     else:
         evidence = f"evidence: none (no store at {DEFAULT_STORE})"
-    result = templater.template(target)
+    result = builder.explain(target, origin)
     click.echo(f"{target}\n  -> {result.template}")
     click.echo(f"  {evidence}; config: {config.source or 'defaults'} "
                f"(profile {config.profile_name}, param_threshold {config.param_threshold})")

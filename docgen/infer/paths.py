@@ -131,7 +131,7 @@ def singular(word: str) -> str:
 
 def param_name_for(parent: str) -> str | None:
     """`calls` -> `callId`, `call-logs` -> `callLogId`; None when the parent is no word."""
-    parent = unquote(parent)
+    parent = unquote(parent).lstrip("_")
     if not _NAME_SOURCE.fullmatch(parent) or LEADING_WORD.fullmatch(parent):
         return None
     words = [w for w in re.split(r"[-_]", singular(parent)) if w]

@@ -10,7 +10,8 @@ a short stable string (so counters merge and the model stays plain data):
     cookie:JSESSIONID                        a session cookie
 
 Names are judged by docgen.capture.secretnames (words, not substrings); anti-forgery
-tokens (csrf/xsrf) and request signatures travel beside a credential, they are no scheme.
+tokens (csrf/xsrf) travel beside a credential, they are no scheme. Request signatures
+(`X-LC-Sign`) are: they prove the key that signed.
 A request with none of these is `none`; an API where no request authenticates has no
 scheme at all. The site (authentication page) and OpenAPI (`securitySchemes`, per-operation
 `security`) both read `ApiModel.security_schemes` and `Operation.security`.
@@ -26,7 +27,7 @@ from docgen.capture.secretnames import secret_head, words
 from docgen.infer.profile import Profile
 
 NONE = "none"
-_NOT_AUTH_HEADS = frozenset({"csrf", "xsrf", "signature", "sign", "hook"})
+_NOT_AUTH_HEADS = frozenset({"csrf", "xsrf"})
 _NOT_AUTH_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
 _SESSION_WORDS = frozenset({"session", "sessionid", "jsessionid", "phpsessid", "sid"})
 _HTTP_SCHEMES = ("basic", "bearer", "digest")

@@ -15,7 +15,7 @@ schema        sibling leaves answer successful JSON of the same shape (`/classes
 self-identity the response of the exchange names the segment in an identity field (`GET
               /repos/facebook/jest` answers `"name": "jest"`).
 body-value    the segment, not the last one, is the value of an identity field (`login`,
-              `key`, `*_id`, ...) somewhere in the capture's bodies, or the response of
+              `key`, `*_id`, ..., not `*name`) somewhere in the capture's bodies, or the response of
               the exchange quotes it (`Resource not found: thisisafakekey`) - only for
               values that are not plain lower-case words (more likely path vocabulary).
 
@@ -178,8 +178,11 @@ class Structure:
         if _WORD.fullmatch(value):
             return False
         # Only inside a path: a last segment named in some body is as often a file or a
-        # word (`package.json` is a file `name` in search results) as an identifier.
-        if value in self.identities and index + 1 < len(route.decisions):
+        # word (`package.json` is a file `name` in search results) as an identifier. And
+        # not from `*name` fields elsewhere: `"className": "_User"` names a type of thing,
+        # vocabulary of the API; `login`, `key`, `*_id` name one instance.
+        if value in self.identities and index + 1 < len(route.decisions) and not \
+                _KEY_WORD.findall(self.identities[value])[-1].lower() == "name":
             return self._promote(key, "body-value", f"recorded bodies carry it as "
                                  f"`{self.identities[value]}`")
         if value in route.echoed:
