@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import subprocess
 import sys
+from copy import deepcopy
 from pathlib import Path
 
 import pytest
@@ -121,7 +121,7 @@ def test_odd_entries_of_a_real_export_cost_one_warning_each(tmp_path: Path) -> N
     each costs one warning, none stops the import, the good entries all arrive."""
     real = json.loads((CORPUS / "jsonplaceholder-pollyjs.har").read_text(encoding="utf-8"))
     good = real["log"]["entries"]
-    odd = [copy.deepcopy(good[0]) for _ in range(7)]
+    odd = [deepcopy(good[0]) for _ in range(7)]
     odd[0]["request"]["method"] = "PROPFIND"  # non-standard method: imported
     odd[1]["request"]["postData"] = {"mimeType": "multipart/form-data; boundary=x",
                                      "params": [{"name": "file", "fileName": "a.txt"}]}
@@ -132,7 +132,7 @@ def test_odd_entries_of_a_real_export_cost_one_warning_each(tmp_path: Path) -> N
     odd[5]["request"]["method"] = "GET /x HTTP/1.1"  # not a method: skipped
     odd[6]["request"]["postData"] = {"mimeType": "application/x-www-form-urlencoded",
                                      "params": [{"name": "a", "value": "1 2"}]}
-    real["log"]["entries"] = [*good, *odd, copy.deepcopy(good[1])]  # and a duplicate
+    real["log"]["entries"] = [*good, *odd, deepcopy(good[1])]  # and a duplicate
     har = tmp_path / "odd.har"
     har.write_text(json.dumps(real), encoding="utf-8")
     with Store(tmp_path / "s.sqlite") as store:
