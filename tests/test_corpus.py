@@ -139,3 +139,25 @@ def _collect_enums(schema: Any, found: list[list[Any]]) -> None:
 def test_security_schemes_are_what_requests_carried(capture: str, schemes: set[str]) -> None:
     model = model_of(CORPUS / f"{capture}.har")
     assert {scheme.key for scheme in model.security_schemes} == schemes
+
+
+def test_site_of_a_two_host_capture(tmp_path: Path) -> None:
+    """`wsdoc import` + `wsdoc build` (real mkdocs --strict): a section per host, pages
+    that say their host, curl on the recorded host, OpenAPI servers per path."""
+    store, site = tmp_path / "s.sqlite", tmp_path / "site"
+    subprocess.run([WSDOC, "import", str(CORPUS / "github-package-probe.har"), "--store",
+                    str(store)], check=True, capture_output=True, timeout=60)
+    subprocess.run([WSDOC, "build", "--store", str(store), "--out", str(site)], check=True,
+                   capture_output=True, timeout=300, cwd=tmp_path)
+    home = (site / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "### https://api.github.com" in home
+    assert "### https://raw.githubusercontent.com" in home
+    pages = {p.read_text(encoding="utf-8") for p in (site / "docs").glob("*/get-*.md")}
+    assert len(pages) == 3
+    assert all("Served by <code>https://" in page for page in pages)
+    assert any("https://api.github.com/repos/ryanoglesby08/" in page for page in pages)
+    assert not any("localhost" in page for page in pages)
+    openapi = json.loads((site / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert openapi["paths"]["/repos/{owner}/{repo}"]["servers"] == [
+        {"url": "https://api.github.com"}]
+    assert (site / "public" / "index.html").is_file()

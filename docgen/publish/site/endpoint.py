@@ -41,6 +41,8 @@ def render_endpoint(ep: Endpoint, ctx: PageContext) -> str:
     """The whole page for one endpoint."""
     parts = [f"# {md.text(ep.method)} {md.text(ep.template)}", description(ep, ctx),
              summary(ep), *warnings(ep, ctx)]
+    if ep.host:  # a capture of several hosts: say which one serves this endpoint
+        parts.insert(1, f"Served by {md.code(ep.host)}.")
     if ep.path_params:
         parts += ["## Path parameters", param_table(ep.path_params)]
     if ep.query_params:

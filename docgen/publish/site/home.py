@@ -62,9 +62,13 @@ def render_home(model: ApiModel, pages: Sequence[tuple[Endpoint, str]], base_url
     parts.append(facts_list(model, base_url, openapi_file))
     if model.notes:
         parts.append("\n".join(f"- {md.text(note)}" for note in model.notes))
-    parts += ["## Endpoints",
-              md.table(["Method", "Endpoint", "Operations", "Samples", "Status codes"],
-                       endpoint_rows(pages))]
+    parts.append("## Endpoints")
+    header = ["Method", "Endpoint", "Operations", "Samples", "Status codes"]
+    if not model.hosts:
+        parts.append(md.table(header, endpoint_rows(pages)))
+    for host in model.hosts:  # a capture of several hosts: a section per host
+        parts += [f"### {md.text(host)}",
+                  md.table(header, endpoint_rows([p for p in pages if p[0].host == host]))]
     if not pages:
         parts.append("<em>No endpoints recorded yet.</em>")
     return "\n\n".join(parts) + "\n"

@@ -68,13 +68,26 @@ def sidecar_path(stem: str) -> str:
 def plan_pages(model: ApiModel) -> list[PagePlan]:
     """A unique, safe page path for every endpoint, in the model's order."""
     base_path = PROFILES[model.profile].base_path if model.profile in PROFILES else ""
-    stems = assign_pages((ep.method, ep.template) for ep in model.endpoints)
+    stems = assign_pages(_page_key(ep) for ep in model.endpoints)
     plans = []
     for ep in model.endpoints:
         resource = resource_of(ep.template, base_path)
-        stem = stems[(ep.method, ep.template)]
+        if ep.host:  # several hosts: a nav section per host and resource
+            resource = f"{host_name(ep.host)} {resource}"
+        stem = stems[_page_key(ep)]
         plans.append(PagePlan(ep, stem, resource, f"{resource_dir(resource)}/{stem}.md"))
     return plans
+
+
+def _page_key(ep: Endpoint) -> tuple[str, str]:
+    """Endpoints are (method, template) per host; the host joins the key when there are
+    several, so two hosts' `GET /` get two pages."""
+    return (ep.method, f"{host_name(ep.host)}{ep.template}" if ep.host else ep.template)
+
+
+def host_name(origin: str) -> str:
+    """`https://api.example.com` -> `api.example.com` (with a port when one was recorded)."""
+    return origin.split("://", 1)[-1]
 
 
 def generated_docs(plans: Sequence[PagePlan], with_openapi: bool) -> list[str]:
