@@ -113,4 +113,7 @@ def import_command(file: str, store: str, config_path: str | None,
     skipped = f"; skipped {result.skipped} that could not be redacted" if result.skipped else ""
     click.echo(f"imported {result.imported} exchanges from {file} ({result.format}) "
                f"into {store}{skipped}")
+    if redactor.kept:
+        kept = ", ".join(f"{name} ({why})" for name, why in sorted(redactor.kept.items()))
+        click.echo(f"kept values under secret-like names: {kept}")
 

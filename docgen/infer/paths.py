@@ -20,8 +20,12 @@ Each segment of a path is decided by the first rule that applies, in this order:
                 endpoints would silently mix different resources.
 
 So `/calls/active` stays literal beside `/calls/{callId}`: call ids are parameters by shape,
-and `active` is the only non-id value after `/calls`. Parameter names come from the parent
-segment (`users` -> `userId`), else `param1`, `param2`..., made unique within the template.
+and `active` is the only non-id value after `/calls`. Once all traffic is known, positions
+left literal for lack of evidence (ambiguous, literal-word) are judged again on structure
+(docgen.infer.structure: siblings that continue or answer alike, identities in bodies).
+Parameter names come from the structure (`name_params`): the parent segment (`users` ->
+`userId`), `owner` + singular for a run of word-valued parameters (`/repos/{owner}/{repo}`),
+else `param1`, `param2`..., made unique within the template; never from a value.
 
 Evidence is learned online (`PathTemplater.observe`) in a prefix tree whose size stays
 bounded: once a position is promoted to a parameter its literal subtrees are merged into one.
