@@ -42,7 +42,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 
 @pytest.fixture(scope="module")
 def gwssim() -> Iterator[str]:
-    from tests.support.gwssim_proc import run_gwssim
+    from gwssim.process import run_gwssim
 
     with run_gwssim("--event-delay", "0", "--long-poll-timeout", "1") as url:
         yield url
