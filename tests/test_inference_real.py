@@ -276,7 +276,8 @@ def test_formats(model: ApiModel) -> None:
 
 def test_enums(model: ApiModel) -> None:
     expected = [
-        ("GET", "/api/v2/me/devices/{deviceId}", "/device/deviceState", ["Active"]),
+        # One value seen 15 times is no evidence of a closed set (issue 11): no enum.
+        ("GET", "/api/v2/me/devices/{deviceId}", "/device/deviceState", None),
         ("GET", "/api/v2/me/devices/{deviceId}", "/device/userState/state",
          ["AfterCallWork", "NotReady", "Ready"]),
         ("GET", "/api/v2/me/devices/{deviceId}", "/device/userState/workMode",

@@ -58,8 +58,9 @@ def endpoint_rows(model: ApiModel) -> list[tuple[str, str, str, str, str]]:
     def statuses(endpoint: Endpoint) -> str:
         return ",".join(str(s) for s in endpoint.status_codes) or "-"
 
-    return [(e.method, e.template, ",".join(e.operation_names) or "-", str(e.sample_count),
-             statuses(e)) for e in model.endpoints]
+    # Several hosts: the host is part of the endpoint, so it is part of the row.
+    return [(e.method, e.host + e.template, ",".join(e.operation_names) or "-",
+             str(e.sample_count), statuses(e)) for e in model.endpoints]
 
 
 @click.command("endpoints")
