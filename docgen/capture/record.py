@@ -62,6 +62,9 @@ class Exchange:
     # session cookie (or of the Basic user name when there is no cookie), so requests
     # and notifications of one session can be correlated. "" when unknown.
     session: str = ""
+    # Provenance: the recorder's chosen name and its host (docgen.capture.provenance).
+    recorder: str = ""
+    recorder_host: str = ""
     id: int | None = None  # assigned by the store
 
     def header(self, name: str, response: bool = False) -> str | None:

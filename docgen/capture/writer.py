@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from docgen.capture.record import Exchange
-from docgen.capture.store import INSERT_SQL, connect, insert_violations, to_row, transaction
+from docgen.capture.store import (
+    INSERT_SQL,
+    connect,
+    insert_exchanges,
+    insert_violations,
+    location_of,
+    to_row,
+    transaction,
+)
 
 log = logging.getLogger(__name__)
 Done = Callable[[bool], None]  # called with True once committed, False if not stored
@@ -44,7 +52,7 @@ class StoreWriter:
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
                  synchronous: str = "NORMAL", batch_max: int = 256,
                  annotate: Annotate | None = None, notify: Notify | None = None) -> None:
-        self.path = Path(path)
+        self.path = location_of(path)
         self.prepare = prepare
         self.annotate = annotate
         self.notify = notify
@@ -116,13 +124,13 @@ class StoreWriter:
             return True
         try:
             with transaction(self.conn):
-                self.conn.executemany(INSERT_SQL, rows)
                 if any(notes):
-                    # One writer and no deletes: this batch's ids are the last len(rows) ids.
-                    last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
+                    ids = insert_exchanges(self.conn, rows)
                     insert_violations(self.conn, [
-                        (last_id - len(rows) + 1 + index, *note)
-                        for index, found in enumerate(notes) for note in found])
+                        (ident, *note)
+                        for ident, found in zip(ids, notes, strict=True) for note in found])
+                else:
+                    self.conn.executemany(INSERT_SQL, rows)
         except Exception as exc:  # disk full, locked too long...: report, keep serving
             self.failed_batches += 1
             log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
