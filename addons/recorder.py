@@ -19,6 +19,7 @@ from functools import partial
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
+from docgen.capture.provenance import check_label, default_host, default_recorder
 from docgen.capture.record import Exchange
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.snapshot import FlowSnapshot, snapshot, to_exchange
@@ -47,9 +48,15 @@ class Recorder:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.checker: LiveChecker | None = None
         self.violations_logged: set[str] = set()
+        self.provenance = (default_recorder(), default_host())
 
     def load(self, loader: Loader) -> None:
-        loader.add_option("wsdoc_store", str, "wsdoc.sqlite", "SQLite capture store to write.")
+        loader.add_option("wsdoc_store", str, "wsdoc.sqlite",
+                          "Capture store to write: a SQLite file or postgresql://USER@HOST/DB.")
+        loader.add_option("wsdoc_recorder", str, "",
+                          "This recorder's name in each record's provenance (default: login).")
+        loader.add_option("wsdoc_recorder_host", str, "",
+                          "This recorder's host in each record's provenance (default: hostname).")
         loader.add_option(
             "wsdoc_filter", str, "",
             "Record only flows matching this mitmproxy filter expression (default: all).",
@@ -86,6 +93,9 @@ class Recorder:
             self.max_body = options.wsdoc_max_body
         if "wsdoc_redact" in updated:
             self.redactor = make_redactor(options.wsdoc_redact)
+        if updated & {"wsdoc_recorder", "wsdoc_recorder_host"}:
+            self.provenance = make_provenance(options.wsdoc_recorder,
+                                              options.wsdoc_recorder_host)
         if "wsdoc_contract" in updated:
             self.checker = load_checker(options.wsdoc_contract)
             if self.writer is not None:
@@ -156,6 +166,7 @@ class Recorder:
                            "further failures are only counted")
             return None
         self.recorded += 1
+        redacted.recorder, redacted.recorder_host = self.provenance
         return redacted
 
     def _check(self, exchange: Exchange) -> list[tuple[str, str, str]]:
@@ -219,6 +230,14 @@ def load_checker(path: str) -> LiveChecker | None:
         return LiveChecker(path)
     except WsdocError as exc:
         raise exceptions.OptionsError(f"invalid wsdoc_contract: {exc}") from None
+
+
+def make_provenance(name: str, host: str) -> tuple[str, str]:
+    try:
+        return (check_label(name or default_recorder(), "wsdoc_recorder"),
+                check_label(host or default_host(), "wsdoc_recorder_host"))
+    except WsdocError as exc:
+        raise exceptions.OptionsError(str(exc)) from None
 
 
 def make_redactor(rules: Sequence[str]) -> Redactor:

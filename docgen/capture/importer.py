@@ -51,17 +51,21 @@ def read_exchanges(path: Path) -> tuple[str, Iterator[Exchange]]:
     return kind, (read_har(path) if kind == "har" else read_flows(path))
 
 
-def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResult:
-    """Read, redact and append in batches; returns the counts."""
+def import_file(path: str | Path, store: Any, redactor: Redactor,
+                provenance: tuple[str, str] = ("", "")) -> ImportResult:
+    """Read, redact and append in batches, each record stamped with `provenance`
+    (recorder name, host); returns the counts."""
     kind, exchanges = read_exchanges(Path(path))
     result = ImportResult(kind)
     batch: list[Exchange] = []
     for exchange in exchanges:
         try:
-            batch.append(redactor.redact(exchange))
+            redacted = redactor.redact(exchange)
         except RedactionError:
             result.skipped += 1
             continue
+        redacted.recorder, redacted.recorder_host = provenance
+        batch.append(redacted)
         if len(batch) >= BATCH:
             store.append(batch)
             result.imported += len(batch)
