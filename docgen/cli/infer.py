@@ -106,7 +106,8 @@ def openapi(store: str, config_path: str | None, output: str) -> None:
 @recorder_option
 @recorder_host_option
 def import_command(file: str, store: str, config_path: str | None,
-                   redact: tuple[str, ...], recorder: str, recorder_host: str) -> None:
+                   redact: tuple[str, ...], recorder: str | None,
+                   recorder_host: str | None) -> None:
     """Import a HAR 1.2 file or a mitmproxy flow file into the store (redacted)."""
     if not Path(file).is_file():
         raise WsdocError(f"no such file: {file}")

@@ -45,7 +45,7 @@ class Label(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
         try:
-            return check_label(str(value), f"--{param.name if param else 'label'}")
+            return check_label(str(value), param.opts[0] if param else "label")
         except WsdocError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -56,11 +56,11 @@ store_option = click.option(
          "(password from PGPASSWORD or ~/.pgpass).",
 )
 recorder_option = click.option(
-    "--recorder", default="", type=Label(),
+    "--recorder", default=None, type=Label(),
     help="Name recorded in each record's provenance (default: your login name).",
 )
 recorder_host_option = click.option(
-    "--recorder-host", default="", type=Label(),
+    "--recorder-host", default=None, type=Label(),
     help="Host recorded in each record's provenance (default: this machine's name).",
 )
 config_option = click.option(

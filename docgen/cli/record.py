@@ -95,8 +95,8 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
 @recorder_host_option
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
-           upstream_cacert: str | None, contract: str, store: str, recorder: str,
-           recorder_host: str) -> None:
+           upstream_cacert: str | None, contract: str, store: str, recorder: str | None,
+           recorder_host: str | None) -> None:
     """Run the recording proxy in the foreground until Ctrl-C."""
     if mode == "reverse":
         if not upstream:
@@ -109,8 +109,8 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         "termlog_verbosity": "warn",
         "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
-        "wsdoc_contract": contract, "wsdoc_recorder": recorder,
-        "wsdoc_recorder_host": recorder_host,
+        "wsdoc_contract": contract, "wsdoc_recorder": recorder or "",
+        "wsdoc_recorder_host": recorder_host or "",
     }
     if upstream_cacert:
         settings["ssl_verify_upstream_trusted_ca"] = upstream_cacert

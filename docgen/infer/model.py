@@ -297,6 +297,8 @@ class ApiModel:
     notes: list[str] = field(default_factory=list)
     description: str = ""
     notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
+    # Provenance: "recorder@host" -> records, most first ({} for stores made before it).
+    recorders: dict[str, int] = field(default_factory=dict)
 
     def endpoint(self, method: str, template: str) -> Endpoint | None:
         """Look one endpoint up (tests and renderers)."""
