@@ -8,8 +8,8 @@ from contextlib import ExitStack
 
 import pytest
 
+from docgen.capture.pgserver import PgServer, missing_reason, run_postgres
 from gwssim.process import run_gwssim
-from tests.support.postgres import PgServer, missing_reason, run_postgres
 
 
 @pytest.fixture(scope="session")

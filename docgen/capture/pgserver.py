@@ -1,10 +1,11 @@
-"""A real PostgreSQL server for tests and benches: Debian's `postgresql` package, started in
-a temporary data folder on a free loopback port, stopped (and the folder removed) after.
+"""A throwaway PostgreSQL server for the tests and the benchmarks (bench/ never imports
+tests/); not used by wsdoc itself. Debian's `postgresql` package, started in a temporary
+data folder on a free loopback port, stopped (and the folder removed) afterwards.
 
 initdb refuses to run as root, so as root the server runs as the package's `postgres`
 user (`runuser`), owning the folder. Each caller gets fresh databases from `database()`.
-Skipped with a reason where the server or psycopg is missing, except when
-WSDOC_REQUIRE_POSTGRES=1 (set by `make test`, so CI fails instead of skipping).
+`missing_reason()` says why it cannot run here (the tests skip with it, or fail when
+WSDOC_REQUIRE_POSTGRES=1, as `make test` sets).
 """
 
 from __future__ import annotations
