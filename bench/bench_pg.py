@@ -14,7 +14,6 @@ fan-out shows what one database costs, not what four machines would gain.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_record import AUTH, PATHS  # noqa: E402
 from bench.load import run_load_many  # noqa: E402
+from bench.report import emit  # noqa: E402
 from docgen.capture.pgserver import PgServer, missing_reason, run_postgres  # noqa: E402
 from docgen.capture.store import Store  # noqa: E402
 from docgen.cli.processes import run_proxy  # noqa: E402
@@ -86,10 +86,7 @@ def main() -> dict[str, object]:
         "stored_each_round": {name: [r["stored"] for r in results]
                               for name, results in runs.items()},
     }
-    print(json.dumps(report, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-    return report
+    return emit(report, args.json)
 
 
 if __name__ == "__main__":

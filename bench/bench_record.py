@@ -9,7 +9,6 @@ median of each. The upstream is gwssim on loopback; the store is a fresh temp fi
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -19,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import run_load  # noqa: E402
+from bench.report import emit  # noqa: E402
 from docgen.cli.processes import run_proxy  # noqa: E402
 from gwssim.process import run_gwssim  # noqa: E402
 
@@ -64,10 +64,7 @@ def main() -> dict[str, object]:
         "ratio_async_vs_bare": medians["wsdoc-async"] / medians["bare"],
         "errors": {name: sum(r["errors"] for r in results) for name, results in runs.items()},
     }
-    print(json.dumps(report, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-    return report
+    return emit(report, args.json)
 
 
 if __name__ == "__main__":

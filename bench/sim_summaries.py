@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import emit  # noqa: E402
 from docgen.capture.record import Exchange  # noqa: E402
 from docgen.capture.store import to_row  # noqa: E402
 from docgen.capture.synthetic import synthetic_traffic  # noqa: E402
@@ -127,10 +128,7 @@ def main() -> dict[str, object]:
     args = parser.parse_args()
     runs = [simulate(int(size), args.recorders) for size in args.sizes.split(",")]
     report: dict[str, object] = {"runs": runs}
-    print(json.dumps(report, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-    return report
+    return emit(report, args.json)
 
 
 if __name__ == "__main__":
