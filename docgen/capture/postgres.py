@@ -131,6 +131,11 @@ class PgConnection:
                     return ids
 
     @property
+    def lost(self) -> bool:
+        """The server closed the connection (restart, failover, terminated backend)."""
+        return bool(self.raw.closed or self.raw.broken)
+
+    @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
 

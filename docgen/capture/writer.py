@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docgen.capture.postgres import PgConnection
 from docgen.capture.record import Exchange
 from docgen.capture.store import (
     INSERT_SQL,
@@ -57,6 +58,7 @@ class StoreWriter:
         self.annotate = annotate
         self.notify = notify
         self.batch_max = batch_max
+        self.synchronous = synchronous
         self.conn = connect(self.path, synchronous=synchronous)
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.written = 0
@@ -123,17 +125,40 @@ class StoreWriter:
         if not rows:
             return True
         try:
-            with transaction(self.conn):
-                if any(notes):
-                    ids = insert_exchanges(self.conn, rows)
-                    insert_violations(self.conn, [
-                        (ident, *note)
-                        for ident, found in zip(ids, notes, strict=True) for note in found])
-                else:
-                    self.conn.executemany(INSERT_SQL, rows)
+            try:
+                self._insert(rows, notes)
+            except Exception:
+                if not self._reconnected():
+                    raise
+                self._insert(rows, notes)  # once more, on the new connection
         except Exception as exc:  # disk full, locked too long...: report, keep serving
             self.failed_batches += 1
             log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
             return False
         self.written += len(rows)
+        return True
+
+    def _insert(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]
+                ) -> None:
+        with transaction(self.conn):
+            if any(notes):
+                ids = insert_exchanges(self.conn, rows)
+                insert_violations(self.conn, [
+                    (ident, *note)
+                    for ident, found in zip(ids, notes, strict=True) for note in found])
+            else:
+                self.conn.executemany(INSERT_SQL, rows)
+
+    def _reconnected(self) -> bool:
+        """A PostgreSQL server that dropped the connection (restart, failover, an idle
+        kill) gets a new one; False when the connection was not lost or cannot be
+        reopened."""
+        if not isinstance(self.conn, PgConnection) or not self.conn.lost:
+            return False
+        try:
+            self.conn = connect(self.path, synchronous=self.synchronous)
+        except Exception as exc:
+            log.error("wsdoc: lost the connection to %s and cannot reopen it: %s", self.path, exc)
+            return False
+        log.warning("wsdoc: reconnected to %s", self.path)
         return True

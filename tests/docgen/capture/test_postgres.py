@@ -127,3 +127,20 @@ def test_inference_reads_both_engines_the_same_way(pg_url: str, tmp_path: Path) 
     from_pg = dumps(store_openapi(pg_url), False)
     assert len(from_sqlite) > 10_000  # a real document, not an empty one
     assert from_pg == from_sqlite
+
+
+def test_writer_reconnects_when_the_server_drops_its_connection(pg_url: str) -> None:
+    committed: list[bool] = []
+    first = threading.Event()
+    writer = StoreWriter(pg_url, lambda ex: ex)
+    writer.submit(sample(0), lambda ok: (committed.append(ok), first.set()))
+    assert first.wait(60)
+    pid = writer.conn.raw.info.backend_pid
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    writer.submit(sample(1), committed.append)
+    writer.close()
+    assert committed == [True, True]
+    assert writer.failed_batches == 0  # the batch after the drop went to a new connection
+    with Store(pg_url, readonly=True) as store:
+        assert [ex.path for ex in store.exchanges()] == ["/p/0", "/p/1"]
