@@ -213,6 +213,11 @@ class Store:
         with transaction(self.conn):
             self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
 
+    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows made by `to_row` (e.g. in import worker processes) in one transaction."""
+        with transaction(self.conn):
+            self.conn.executemany(INSERT_SQL, rows)
+
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
 
