@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from docgen.capture import fastjson
 from docgen.capture.record import Body, Exchange
 from docgen.errors import WsdocError
 
@@ -160,7 +161,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
-    return [(str(name), str(value)) for name, value in json.loads(text)]
+    return [(str(name), str(value)) for name, value in fastjson.loads(text)]
 
 
 def to_row(ex: Exchange) -> tuple[Any, ...]:
