@@ -18,6 +18,7 @@ BENCHES = [
     ("infer", ["bench/bench_infer.py"]),
     ("import", ["bench/bench_import.py"]),  # bench_m2s.py (build_model alone) runs by hand
     ("site", ["bench/bench_site.py"]),
+    ("livecheck", ["bench/bench_livecheck.py"]),
 ]
 
 
