@@ -9,7 +9,8 @@ process and its workers, peak RSS): wsdoc imports into a fresh store, then write
 OpenAPI document; mitmproxy2swagger runs pass 1, enables every template it proposed, and
 runs pass 2 (bench_m2s.run_m2s). Rounds alternate wsdoc / mitmproxy2swagger so load from
 elsewhere on the machine hits both; each figure is the median of the rounds, with the
-spread (min-max). The real-capture corpus (tests/corpus/) gets its own row when present.
+spread (min-max). The real-capture corpus (tests/corpus/) gets one row when present: each
+round runs each tool over every capture in it, and the row sums them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from bench import bench_infer, bench_m2s  # noqa: E402
 from docgen.capture.importer import detect_format  # noqa: E402
 from docgen.capture.store import Store  # noqa: E402
-from docgen.errors import WsdocError  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 WSDOC = str(Path(sys.executable).parent / "wsdoc")
@@ -80,14 +80,32 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "endpoints": done[-1].get("endpoints"), "runs": runs}
 
 
-def compare(capture: Path, tag: str, prefix: str, rounds: int, budget: float
+Capture = tuple[Path, str, str]  # file, tag, the API prefix mitmproxy2swagger is given
+
+
+def total(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One round over several captures: summed times and endpoints, the largest RSS."""
+    failed = next((r["status"] for r in results if r["status"] != "ok"), None)
+    if failed:
+        return {"status": failed}
+    return {"status": "ok", "seconds": round(sum(r["seconds"] for r in results), 2),
+            "cpu_seconds": round(sum(r["cpu_seconds"] for r in results), 2),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
+            "endpoints": sum(r.get("endpoints") or 0 for r in results)}
+
+
+def compare(captures: list[Capture], label: str, rounds: int, budget: float
             ) -> dict[str, Any]:
+    """Alternating rounds: wsdoc over every capture, then mitmproxy2swagger over them."""
     wsdoc_runs, m2s_runs = [], []
     for _ in range(rounds):
-        wsdoc_runs.append(run_wsdoc(capture, tag, budget))
-        m2s_runs.append(run_m2s(capture, tag, prefix, budget))
-    row: dict[str, Any] = {"capture": tag, "mb": round(capture.stat().st_size / 2**20, 1),
-                           "wsdoc": summary(wsdoc_runs), "mitmproxy2swagger": summary(m2s_runs)}
+        wsdoc_runs.append(total([run_wsdoc(path, tag, budget) for path, tag, _ in captures]))
+        m2s_runs.append(total([run_m2s(path, tag, prefix, budget)
+                               for path, tag, prefix in captures]))
+    row: dict[str, Any] = {
+        "capture": label, "mb": round(sum(path.stat().st_size for path, _, _ in captures)
+                                      / 2**20, 1),
+        "wsdoc": summary(wsdoc_runs), "mitmproxy2swagger": summary(m2s_runs)}
     if row["wsdoc"]["status"] == row["mitmproxy2swagger"]["status"] == "ok":
         row["ratio"] = round(row["mitmproxy2swagger"]["median_s"] / row["wsdoc"]["median_s"], 1)
         row["cpu_ratio"] = round(row["mitmproxy2swagger"]["median_cpu_s"]
@@ -95,17 +113,15 @@ def compare(capture: Path, tag: str, prefix: str, rounds: int, budget: float
     return row
 
 
+CAPTURE_SUFFIXES = (".har", ".mitm", ".flows")
+
+
 def corpus_captures() -> list[Path]:
-    """Every HAR or flow file under tests/corpus/ (formats judged by content)."""
-    found = []
-    for path in sorted(CORPUS.rglob("*")) if CORPUS.is_dir() else []:
-        try:
-            if path.is_file():
-                detect_format(path)
-                found.append(path)
-        except (WsdocError, OSError):
-            continue
-    return found
+    """The HAR and flow files under tests/corpus/."""
+    if not CORPUS.is_dir():
+        return []
+    return sorted(path for path in CORPUS.rglob("*")
+                  if path.is_file() and path.suffix.lower() in CAPTURE_SUFFIXES)
 
 
 def main_origin(store_path: Path) -> str:
@@ -114,21 +130,25 @@ def main_origin(store_path: Path) -> str:
     return origins.most_common(1)[0][0] if origins else "http://localhost"
 
 
-def corpus_rows(rounds: int, budget: float, workdir: Path) -> list[dict[str, Any]]:
-    rows = []
+def corpus_row(rounds: int, budget: float, workdir: Path) -> dict[str, Any]:
+    """One row for the whole corpus. An untimed first pass finds each capture's main
+    origin (mitmproxy2swagger's prefix) and leaves out, by name, captures either tool
+    fails on."""
+    captures, left_out = [], []
     for index, capture in enumerate(corpus_captures()):
         tag = f"corpus-{index}"
         local = workdir / f"{tag}{capture.suffix}"
         local.write_bytes(capture.read_bytes())
-        probe = run_wsdoc(local, tag, budget)  # also gives the store to find the API's origin
-        if probe["status"] != "ok":
-            rows.append({"capture": str(capture.relative_to(ROOT)), "status": probe["status"]})
+        probe = run_wsdoc(local, tag, budget)
+        prefix = (main_origin(local.with_name(f"wsdoc-{tag}.sqlite"))
+                  if probe["status"] == "ok" else "")
+        if probe["status"] != "ok" or run_m2s(local, tag, prefix, budget)["status"] != "ok":
+            left_out.append(capture.name)
             continue
-        prefix = main_origin(local.with_name(f"wsdoc-{tag}.sqlite"))
-        row = compare(local, tag, prefix, rounds, budget)
-        row["capture"] = str(capture.relative_to(ROOT))
-        rows.append(row)
-    return rows
+        captures.append((local, tag, prefix))
+    row = compare(captures, f"tests/corpus ({len(captures)} captures)", rounds, budget)
+    row["left_out"] = left_out
+    return row
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -168,16 +188,16 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     bench_m2s.ensure_m2s()
     rows = []
-    for size in (int(text) for text in args.sizes.split(",")):
+    for size in (int(text) for text in args.sizes.split(",") if text):
         store = workdir / f"bench-{size}.sqlite"
         bench_infer.make_store(store, size)
         flows = store.with_suffix(".mitm")
         bench_m2s.write_flows(store, flows)
-        rows.append(compare(flows, f"gwssim-{size}", bench_m2s.API_PREFIX, args.rounds,
-                            args.budget))
+        rows.append(compare([(flows, f"gwssim-{size}", bench_m2s.API_PREFIX)],
+                            f"gwssim {size} flows", args.rounds, args.budget))
         print(json.dumps({k: v for k, v in rows[-1].items()}, default=str)[:2000], flush=True)
     if corpus_captures():
-        rows.extend(corpus_rows(args.rounds, args.budget, workdir))
+        rows.append(corpus_row(args.rounds, args.budget, workdir))
     else:
         print(f"corpus row skipped: no HAR or flow files under {CORPUS.relative_to(ROOT)}/ "
               "on this branch (the real-capture corpus is being added separately)")
