@@ -36,6 +36,14 @@ WSDOC = str(Path(sys.executable).parent / "wsdoc")
 ENDPOINTS_RE = re.compile(r": (\d+) endpoints")
 
 
+def measured_or_failed(command: list[str], budget: float, cwd: Path) -> dict[str, Any]:
+    """bench_m2s.run_measured, with a failing command as a status instead of an exception."""
+    try:
+        return bench_m2s.run_measured(command, budget, cwd)
+    except RuntimeError as exc:
+        return {"status": f"failed: {str(exc)[:200]}"}
+
+
 def run_wsdoc(capture: Path, tag: str, budget: float) -> dict[str, Any]:
     """`wsdoc import` into a fresh store, then `wsdoc openapi`: summed time, max RSS."""
     store = capture.with_name(f"wsdoc-{tag}.sqlite")
@@ -43,7 +51,7 @@ def run_wsdoc(capture: Path, tag: str, budget: float) -> dict[str, Any]:
         stale.unlink()
     steps = [[WSDOC, "import", str(capture), "--store", str(store)],
              [WSDOC, "openapi", "--store", str(store), "-o", str(store.with_suffix(".yaml"))]]
-    measured = [bench_m2s.run_measured(step, budget, capture.parent) for step in steps]
+    measured = [measured_or_failed(step, budget, capture.parent) for step in steps]
     failed = next((m["status"] for m in measured if m["status"] != "ok"), None)
     if failed:
         return {"status": failed}
@@ -56,8 +64,11 @@ def run_wsdoc(capture: Path, tag: str, budget: float) -> dict[str, Any]:
 
 
 def run_m2s(capture: Path, tag: str, prefix: str, budget: float) -> dict[str, Any]:
-    result = bench_m2s.run_m2s(capture, tag, budget, prefix=prefix,
-                               file_format=_m2s_format(capture))
+    try:
+        result = bench_m2s.run_m2s(capture, tag, budget, prefix=prefix,
+                                   file_format=_m2s_format(capture))
+    except RuntimeError as exc:  # mitmproxy2swagger failed on this capture
+        return {"status": f"failed: {str(exc)[:200]}"}
     if result["status"] == "ok":
         result["endpoints"] = len(result["endpoints"])
     return result
