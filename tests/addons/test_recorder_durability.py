@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mitmproxy.test import taddons, tflow
@@ -26,16 +28,24 @@ def committed(store: Path) -> int:
     return len(committed_ids(store))
 
 
+@contextmanager
+def recording(store: Path, durability: str) -> Iterator[Recorder]:
+    """A configured, running recorder (inside a running event loop); done() at the end."""
+    recorder = Recorder()
+    with taddons.context(recorder) as tctx:
+        tctx.configure(recorder, wsdoc_store=str(store), wsdoc_durability=durability)
+        recorder.running()
+        yield recorder
+        recorder.done()
+
+
 def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path) -> None:
     store = tmp_path / "sync.sqlite"
     seen: list[int] = []
     own_stored: list[bool] = []
 
     async def scenario() -> None:
-        recorder = Recorder()
-        with taddons.context(recorder) as tctx:
-            tctx.configure(recorder, wsdoc_store=str(store), wsdoc_durability="sync")
-            recorder.running()
+        with recording(store, "sync") as recorder:
             for index in range(40):
                 flow = tflow.tflow(resp=True)
                 flow.request.path = f"/api/v2/me?n={index}"
@@ -49,7 +59,6 @@ def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path) -> None:
                 own_stored.append(flow.id in committed_ids(store))
 
             await asyncio.gather(*(one(flow) for flow in flows))
-            recorder.done()
 
     asyncio.run(scenario())
     assert seen == list(range(1, 41))
@@ -60,13 +69,9 @@ def test_async_does_not_wait_and_stores_everything_by_done(tmp_path: Path) -> No
     store = tmp_path / "async.sqlite"
 
     async def scenario() -> Recorder:
-        recorder = Recorder()
-        with taddons.context(recorder) as tctx:
-            tctx.configure(recorder, wsdoc_store=str(store), wsdoc_durability="async")
-            recorder.running()
+        with recording(store, "async") as recorder:
             for _ in range(100):
                 await recorder.response(tflow.tflow(resp=True))
-            recorder.done()
         return recorder
 
     recorder = asyncio.run(scenario())
