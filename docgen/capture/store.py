@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docgen.capture import postgres
+from docgen.capture import fastjson, postgres
 from docgen.capture.record import Body, Exchange
 from docgen.errors import WsdocError
 
@@ -191,7 +191,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
-    return [(str(name), str(value)) for name, value in json.loads(text)]
+    return [(str(name), str(value)) for name, value in fastjson.loads(text)]
 
 
 def to_row(ex: Exchange) -> tuple[Any, ...]:
@@ -204,6 +204,14 @@ def to_row(ex: Exchange) -> tuple[Any, ...]:
         resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
         ex.error, ex.session, ex.recorder, ex.recorder_host,
     )
+
+
+def with_provenance(rows: list[tuple[Any, ...]], provenance: tuple[str, str]
+                    ) -> list[tuple[Any, ...]]:
+    """Rows (from `to_row`) stamped with (recorder, host): the last two of COLUMNS."""
+    if not any(provenance):
+        return rows
+    return [(*row[:-2], *provenance) for row in rows]
 
 
 def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
@@ -243,6 +251,11 @@ class Store:
         """Insert exchanges in one transaction."""
         with transaction(self.conn):
             self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
+
+    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows made by `to_row` (e.g. in import worker processes) in one transaction."""
+        with transaction(self.conn):
+            self.conn.executemany(INSERT_SQL, rows)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])

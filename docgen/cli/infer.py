@@ -114,7 +114,7 @@ def import_command(file: str, store: str, config_path: str | None,
     config = load_config(config_path)
     redactor = Redactor([*config.redact, *redact])
     with Store(store) as opened:
-        result = import_file(file, opened, redactor,
+        result = import_file(file, opened, redactor, provenance=
                              (recorder or default_recorder(), recorder_host or default_host()))
     skipped = f"; skipped {result.skipped} that could not be redacted" if result.skipped else ""
     click.echo(f"imported {result.imported} exchanges from {file} ({result.format}) "
