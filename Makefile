@@ -4,12 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.wsdoc-installed
 
-.PHONY: demo test bench lint chromium clean
+.PHONY: demo test bench lint chromium postgresql clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,postgres]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -21,10 +21,17 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
-test: $(STAMP) chromium
-	WSDOC_REQUIRE_BROWSER=1 $(PY) -m pytest -q
+# PostgreSQL-store tests start Debian's server themselves (initdb in a temporary folder).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO apt-get install -y -q --no-install-recommends postgresql; }
 
-bench: $(STAMP)
+test: $(STAMP) chromium postgresql
+	WSDOC_REQUIRE_BROWSER=1 WSDOC_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
+
+bench: $(STAMP) postgresql
 	$(PY) bench/run_all.py
 
 lint: $(STAMP)

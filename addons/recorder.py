@@ -19,6 +19,7 @@ from functools import partial
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
+from docgen.capture.provenance import check_label, default_host, default_recorder
 from docgen.capture.record import Exchange
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.snapshot import FlowSnapshot, snapshot, to_exchange
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
 COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
+# async durability: how long the writer waits for a batch to fill. No response waits for
+# it, and fewer, larger commits leave the event loop more of the GIL than sync's.
+ASYNC_LINGER_S = 0.02
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
@@ -47,9 +51,15 @@ class Recorder:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.checker: LiveChecker | None = None
         self.violations_logged: set[str] = set()
+        self.provenance = (default_recorder(), default_host())
 
     def load(self, loader: Loader) -> None:
-        loader.add_option("wsdoc_store", str, "wsdoc.sqlite", "SQLite capture store to write.")
+        loader.add_option("wsdoc_store", str, "wsdoc.sqlite",
+                          "Capture store to write: a SQLite file or postgresql://USER@HOST/DB.")
+        loader.add_option("wsdoc_recorder", str, "",
+                          "This recorder's name in each record's provenance (default: login).")
+        loader.add_option("wsdoc_recorder_host", str, "",
+                          "This recorder's host in each record's provenance (default: hostname).")
         loader.add_option(
             "wsdoc_filter", str, "",
             "Record only flows matching this mitmproxy filter expression (default: all).",
@@ -86,6 +96,9 @@ class Recorder:
             self.max_body = options.wsdoc_max_body
         if "wsdoc_redact" in updated:
             self.redactor = make_redactor(options.wsdoc_redact)
+        if updated & {"wsdoc_recorder", "wsdoc_recorder_host"}:
+            self.provenance = make_provenance(options.wsdoc_recorder,
+                                              options.wsdoc_recorder_host)
         if "wsdoc_contract" in updated:
             self.checker = load_checker(options.wsdoc_contract)
             if self.writer is not None:
@@ -101,9 +114,10 @@ class Recorder:
         if self.writer is not None:
             self.writer.close()
         try:
-            self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability],
-                                      annotate=self._check if self.checker else None,
-                                      notify=self._release)
+            self.writer = StoreWriter(
+                path, self._prepare, DURABILITY[self.durability],
+                annotate=self._check if self.checker else None, notify=self._release,
+                linger=ASYNC_LINGER_S if self.durability == "async" else 0.0)
         except WsdocError as exc:
             raise exceptions.OptionsError(str(exc)) from None
 
@@ -156,6 +170,7 @@ class Recorder:
                            "further failures are only counted")
             return None
         self.recorded += 1
+        redacted.recorder, redacted.recorder_host = self.provenance
         return redacted
 
     def _check(self, exchange: Exchange) -> list[tuple[str, str, str]]:
@@ -219,6 +234,14 @@ def load_checker(path: str) -> LiveChecker | None:
         return LiveChecker(path)
     except WsdocError as exc:
         raise exceptions.OptionsError(f"invalid wsdoc_contract: {exc}") from None
+
+
+def make_provenance(name: str, host: str) -> tuple[str, str]:
+    try:
+        return (check_label(name or default_recorder(), "wsdoc_recorder"),
+                check_label(host or default_host(), "wsdoc_recorder_host"))
+    except WsdocError as exc:
+        raise exceptions.OptionsError(str(exc)) from None
 
 
 def make_redactor(rules: Sequence[str]) -> Redactor:

@@ -55,11 +55,19 @@ def _client(base: str, paths: list[str], latencies: list[float], errors: list[in
 def run_load(base: str, paths: list[str], clients: int,
              headers: dict[str, str] | None = None) -> LoadResult:
     """Send every path once, spread over `clients` threads; bounded by len(paths)."""
+    return run_load_many([base], paths, clients, headers)
+
+
+def run_load_many(bases: list[str], paths: list[str], clients: int,
+                  headers: dict[str, str] | None = None) -> LoadResult:
+    """Like `run_load`, with the clients dealt round-robin over several servers (e.g. one
+    recorder each): one wall clock and one latency list for them all."""
     latencies: list[float] = []
     errors: list[int] = []
     shares = [paths[i::clients] for i in range(clients)]
-    threads = [threading.Thread(target=_client, args=(base, share, latencies, errors,
-                                                      headers or {})) for share in shares]
+    threads = [threading.Thread(target=_client, args=(bases[i % len(bases)], share, latencies,
+                                                      errors, headers or {}))
+               for i, share in enumerate(shares)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -22,19 +22,22 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from docgen.capture import fastjson
+from docgen.capture.import_pool import ROWS_PER_TRANSACTION, Row, flow_file_rows, redacted_rows
 from docgen.capture.record import Body, Exchange, Pairs
-from docgen.capture.redact import RedactionError, Redactor
+from docgen.capture.redact import Redactor
+from docgen.capture.store import with_provenance
 from docgen.errors import WsdocError
 
 MAX_BODY = 10 * 1024 * 1024  # same default as the recorder's kept-body limit
 MAX_FINGERPRINTS = 100_000  # entries remembered to drop duplicates within one file
 STANDARD_METHODS = frozenset("GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH".split())
 METHOD_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Z-]{1,64}")  # RFC 9110 token, upper-cased
-BATCH = 500
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -64,26 +67,32 @@ def read_exchanges(path: Path, warnings: list[str] | None = None
     return kind, (read_har(path, warnings) if kind == "har" else read_flows(path))
 
 
-def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResult:
-    """Read, redact and append in batches; returns the counts and warnings."""
-    warnings: list[str] = []
-    kind, exchanges = read_exchanges(Path(path), warnings)
-    result = ImportResult(kind, warnings=warnings)
-    batch: list[Exchange] = []
-    for exchange in exchanges:
-        try:
-            batch.append(redactor.redact(exchange))
-        except RedactionError:
-            result.skipped += 1
-            continue
-        if len(batch) >= BATCH:
-            store.append(batch)
-            result.imported += len(batch)
-            batch = []
-    if batch:
-        store.append(batch)
-        result.imported += len(batch)
+def import_file(path: str | Path, store: Any, redactor: Redactor,
+                workers: int | None = None,
+                provenance: tuple[str, str] = ("", "")) -> ImportResult:
+    """Read, redact and append in large transactions, each record stamped with
+    `provenance` (recorder name, host); returns the counts and warnings. Flow files are decoded and
+    redacted on `workers` processes (default: every core, for large files)."""
+    source = Path(path)
+    kind = detect_format(source)
+    result = ImportResult(kind)
+    batches = (flow_file_rows(source, redactor, MAX_BODY, workers) if kind == "flows"
+               else har_rows(source, redactor, result.warnings))
+    for rows, skipped in batches:
+        result.skipped += skipped
+        if rows:
+            store.append_rows(with_provenance(rows, provenance))
+            result.imported += len(rows)
     return result
+
+
+def har_rows(path: Path, redactor: Redactor, warnings: list[str] | None = None
+             ) -> Iterator[tuple[list[Row], int]]:
+    """Store rows of a HAR file's entries, redacted, in batches of one transaction; odd
+    entries add one line each to `warnings`."""
+    entries = read_har(path, warnings)
+    while chunk := list(islice(entries, ROWS_PER_TRANSACTION)):
+        yield redacted_rows(chunk, redactor)
 
 
 # -- HAR -----------------------------------------------------------------------------------
@@ -93,7 +102,7 @@ def read_har(path: Path, warnings: list[str] | None = None) -> Iterator[Exchange
     """The exchanges of a HAR file; odd entries add one line each to `warnings`."""
     warned = warnings if warnings is not None else []
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        document = fastjson.load_document(path.read_bytes())
         entries = document["log"]["entries"]
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise WsdocError(f"{path}: not a HAR 1.2 file ({type(exc).__name__})") from exc

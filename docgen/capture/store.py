@@ -1,7 +1,11 @@
-"""The capture store: one SQLite file in WAL mode, readable while the proxy writes.
+"""The capture store: one SQLite file in WAL mode, readable while the proxy writes, or
+a PostgreSQL database shared by several recorders (`postgresql://USER@HOST[:PORT]/DB`,
+docgen.capture.postgres). `connect` is the one place a store location is opened.
 
 The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[i]` brings a store from
-version i to i + 1, so an old store opened by a newer wsdoc is upgraded in place.
+version i to i + 1, so an old store opened by a newer wsdoc is upgraded in place. The same
+list migrates PostgreSQL stores (translated by `postgres.pg_dialect`): write migrations in
+the SQL both engines share.
 Headers and query strings are stored as JSON arrays of [name, value] pairs (order and
 repeats matter); bodies are BLOBs so non-UTF-8 content survives byte for byte.
 """
@@ -16,8 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from docgen.capture import fastjson, postgres
 from docgen.capture.record import Body, Exchange
 from docgen.errors import WsdocError
+
+Connection = sqlite3.Connection | postgres.PgConnection
 
 MIGRATIONS: list[str] = [
     """
@@ -63,6 +70,12 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX IF EXISTS exchanges_started;
     """,
+    # Provenance: which recorder (a chosen name, never a credential) on which host wrote
+    # each record, for stores that several recorders share or that were merged.
+    """
+    ALTER TABLE exchanges ADD COLUMN recorder TEXT NOT NULL DEFAULT '';
+    ALTER TABLE exchanges ADD COLUMN recorder_host TEXT NOT NULL DEFAULT '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -70,15 +83,23 @@ COLUMNS = (
     "flow_id, started, duration_ms, client, method, scheme, host, port, path, query, "
     "http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated, "
     "status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size, "
-    "resp_truncated, error, session"
+    "resp_truncated, error, session, recorder, recorder_host"
 )
-INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 27)})"
+INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 29)})"
+
+
+def location_of(path: str | Path) -> str | Path:
+    """A store location as given: a PostgreSQL URL stays a string (Path would fold its
+    `//`), anything else is a file path."""
+    return path if postgres.is_postgres(path) else Path(path)
 
 
 def connect(
     path: str | Path, readonly: bool = False, synchronous: str = "NORMAL"
-) -> sqlite3.Connection:
+) -> Connection:
     """Open (and, unless read-only, create and migrate) a store; WsdocError if unusable."""
+    if postgres.is_postgres(path):
+        return postgres.connect(str(path), readonly, MIGRATIONS)
     target = Path(path)
     try:
         if readonly:
@@ -122,7 +143,7 @@ def upgrade_if_old(target: Path) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Connection) -> Iterator[Connection]:
     """BEGIN IMMEDIATE (take the write lock now), COMMIT on success, ROLLBACK on any
     exception; the one transaction block of every writer of a store."""
     conn.execute("BEGIN IMMEDIATE")
@@ -135,12 +156,22 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def insert_violations(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]
+def insert_violations(conn: Connection, rows: Iterable[tuple[int, str, str, str]]
                       ) -> None:
     """Contract violations (exchange id, kind, endpoint, detail) found while recording."""
     conn.executemany(
         "INSERT INTO violations (exchange_id, kind, endpoint, detail) VALUES (?, ?, ?, ?)",
         rows)
+
+
+def insert_exchanges(conn: Connection, rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert rows inside the caller's transaction and return their ids in order."""
+    if isinstance(conn, postgres.PgConnection):
+        return conn.insert_returning_ids(INSERT_SQL, rows)
+    conn.executemany(INSERT_SQL, rows)
+    # BEGIN IMMEDIATE holds SQLite's one write lock: this batch's ids are the last ones.
+    last_id = int(conn.execute("SELECT max(id) FROM exchanges").fetchone()[0])
+    return list(range(last_id - len(rows) + 1, last_id + 1))
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -160,7 +191,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
-    return [(str(name), str(value)) for name, value in json.loads(text)]
+    return [(str(name), str(value)) for name, value in fastjson.loads(text)]
 
 
 def to_row(ex: Exchange) -> tuple[Any, ...]:
@@ -171,15 +202,23 @@ def to_row(ex: Exchange) -> tuple[Any, ...]:
         req.content, req.content_type, req.encoding, req.size, int(req.truncated),
         ex.status, ex.reason, json.dumps(ex.response_headers),
         resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
-        ex.error, ex.session,
+        ex.error, ex.session, ex.recorder, ex.recorder_host,
     )
+
+
+def with_provenance(rows: list[tuple[Any, ...]], provenance: tuple[str, str]
+                    ) -> list[tuple[Any, ...]]:
+    """Rows (from `to_row`) stamped with (recorder, host): the last two of COLUMNS."""
+    if not any(provenance):
+        return rows
+    return [(*row[:-2], *provenance) for row in rows]
 
 
 def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
     (ident, flow_id, started, duration_ms, client, method, scheme, host, port, path, query,
      http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated,
      status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size,
-     resp_truncated, error, session) = tuple(row)
+     resp_truncated, error, session, recorder, recorder_host) = tuple(row)
     return Exchange(
         id=ident, flow_id=flow_id, started=started, duration_ms=duration_ms, client=client,
         method=method, scheme=scheme, host=host, port=port, path=path, query=_pairs(query),
@@ -187,7 +226,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
         request_body=Body(req_body, req_type, req_encoding, req_size, bool(req_truncated)),
         status=status, reason=reason, response_headers=_pairs(response_headers),
         response_body=Body(resp_body, resp_type, resp_encoding, resp_size, bool(resp_truncated)),
-        error=error, session=session,
+        error=error, session=session, recorder=recorder, recorder_host=recorder_host,
     )
 
 
@@ -195,7 +234,7 @@ class Store:
     """A capture store for reading and batch appends (the proxy uses `StoreWriter`)."""
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
-        self.path = Path(path)
+        self.path = location_of(path)
         self.conn = connect(self.path, readonly=readonly)
 
     def __enter__(self) -> Store:
@@ -212,6 +251,11 @@ class Store:
         """Insert exchanges in one transaction."""
         with transaction(self.conn):
             self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
+
+    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows made by `to_row` (e.g. in import worker processes) in one transaction."""
+        with transaction(self.conn):
+            self.conn.executemany(INSERT_SQL, rows)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
@@ -247,4 +291,7 @@ class Store:
                 yield exchange, kind, endpoint, detail
 
     def integrity(self) -> str:
+        """SQLite's own check; a PostgreSQL server keeps its files consistent itself."""
+        if isinstance(self.conn, postgres.PgConnection):
+            return "ok"
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -4,7 +4,9 @@ Items are queued by the proxy; the thread takes everything waiting (up to `batch
 turns each item into a record with `prepare` (decode + redact, also off the loop),
 inserts them in one transaction, commits once, then calls each item's `done` callback.
 One commit per batch is what keeps sync durability cheap under load: while one batch
-commits, the next one queues up.
+commits, the next one queues up. With a `linger` (async durability, where no response
+waits for the commit) the thread also waits that long for a batch to fill, so a trickle
+of flows costs one commit and one GIL-holding burst per linger instead of one per flow.
 """
 
 from __future__ import annotations
@@ -12,13 +14,23 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docgen.capture.postgres import PgConnection
 from docgen.capture.record import Exchange
-from docgen.capture.store import INSERT_SQL, connect, insert_violations, to_row, transaction
+from docgen.capture.store import (
+    INSERT_SQL,
+    connect,
+    insert_exchanges,
+    insert_violations,
+    location_of,
+    to_row,
+    transaction,
+)
 
 log = logging.getLogger(__name__)
 Done = Callable[[bool], None]  # called with True once committed, False if not stored
@@ -43,12 +55,15 @@ class StoreWriter:
 
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
                  synchronous: str = "NORMAL", batch_max: int = 256,
-                 annotate: Annotate | None = None, notify: Notify | None = None) -> None:
-        self.path = Path(path)
+                 annotate: Annotate | None = None, notify: Notify | None = None,
+                 linger: float = 0.0) -> None:
+        self.path = location_of(path)
+        self.linger = linger
         self.prepare = prepare
         self.annotate = annotate
         self.notify = notify
         self.batch_max = batch_max
+        self.synchronous = synchronous
         self.conn = connect(self.path, synchronous=synchronous)
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.written = 0
@@ -70,9 +85,11 @@ class StoreWriter:
         if first is _STOP:
             return [], True
         batch, stop = [first], False
+        deadline = time.monotonic() + self.linger
         while len(batch) < self.batch_max:
             try:
-                item = self.queue.get_nowait()
+                wait = deadline - time.monotonic()
+                item = self.queue.get(timeout=wait) if wait > 0 else self.queue.get_nowait()
             except queue.Empty:
                 break
             if item is _STOP:
@@ -115,17 +132,40 @@ class StoreWriter:
         if not rows:
             return True
         try:
-            with transaction(self.conn):
-                self.conn.executemany(INSERT_SQL, rows)
-                if any(notes):
-                    # One writer and no deletes: this batch's ids are the last len(rows) ids.
-                    last_id = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
-                    insert_violations(self.conn, [
-                        (last_id - len(rows) + 1 + index, *note)
-                        for index, found in enumerate(notes) for note in found])
+            try:
+                self._insert(rows, notes)
+            except Exception:
+                if not self._reconnected():
+                    raise
+                self._insert(rows, notes)  # once more, on the new connection
         except Exception as exc:  # disk full, locked too long...: report, keep serving
             self.failed_batches += 1
             log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
             return False
         self.written += len(rows)
+        return True
+
+    def _insert(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]
+                ) -> None:
+        with transaction(self.conn):
+            if any(notes):
+                ids = insert_exchanges(self.conn, rows)
+                insert_violations(self.conn, [
+                    (ident, *note)
+                    for ident, found in zip(ids, notes, strict=True) for note in found])
+            else:
+                self.conn.executemany(INSERT_SQL, rows)
+
+    def _reconnected(self) -> bool:
+        """A PostgreSQL server that dropped the connection (restart, failover, an idle
+        kill) gets a new one; False when the connection was not lost or cannot be
+        reopened."""
+        if not isinstance(self.conn, PgConnection) or not self.conn.lost:
+            return False
+        try:
+            self.conn = connect(self.path, synchronous=self.synchronous)
+        except Exception as exc:
+            log.error("wsdoc: lost the connection to %s and cannot reopen it: %s", self.path, exc)
+            return False
+        log.warning("wsdoc: reconnected to %s", self.path)
         return True

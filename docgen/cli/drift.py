@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli.options import store_option
+from docgen.cli.options import StoreLocation, store_option
 from docgen.drift.check import DEFAULT_FAIL_ON, KINDS, check_store, live_report, parse_fail_on
 from docgen.errors import WsdocError
 
@@ -38,8 +38,8 @@ def check(contract: str | None, live: bool, store: str, output_format: str,
 
 
 @click.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=StoreLocation())
+@click.argument("new", type=StoreLocation())
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
               default="text", show_default=True, help="Changelog format (on stdout).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,

@@ -8,9 +8,17 @@ from urllib.parse import urlsplit
 import click
 
 from docgen.capture.importer import import_file
+from docgen.capture.provenance import default_host, default_recorder
 from docgen.capture.redact import Redactor
 from docgen.capture.store import Store
-from docgen.cli.options import DEFAULT_STORE, config_option, redact_option, store_option
+from docgen.cli.options import (
+    DEFAULT_STORE,
+    config_option,
+    recorder_host_option,
+    recorder_option,
+    redact_option,
+    store_option,
+)
 from docgen.errors import WsdocError
 from docgen.infer.builder import ModelBuilder
 from docgen.infer.config import load_config
@@ -100,15 +108,19 @@ def openapi(store: str, config_path: str | None, output: str) -> None:
 @store_option
 @config_option
 @redact_option
+@recorder_option
+@recorder_host_option
 def import_command(file: str, store: str, config_path: str | None,
-                   redact: tuple[str, ...]) -> None:
+                   redact: tuple[str, ...], recorder: str | None,
+                   recorder_host: str | None) -> None:
     """Import a HAR 1.2 file or a mitmproxy flow file into the store (redacted)."""
     if not Path(file).is_file():
         raise WsdocError(f"no such file: {file}")
     config = load_config(config_path)
     redactor = Redactor([*config.redact, *redact])
     with Store(store) as opened:
-        result = import_file(file, opened, redactor)
+        result = import_file(file, opened, redactor, provenance=
+                             (recorder or default_recorder(), recorder_host or default_host()))
     for warning in result.warnings:
         click.echo(f"wsdoc: warning: {file}: {warning}", err=True)
     skipped = f"; skipped {result.skipped} that could not be redacted" if result.skipped else ""

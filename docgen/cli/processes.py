@@ -96,7 +96,8 @@ class Proxy:
         return self.output()
 
 
-def proxy_command(tool: str, upstream: str, store: Path, extra: tuple[str, ...]) -> list[str]:
+def proxy_command(tool: str, upstream: str, store: Path | str,
+                  extra: tuple[str, ...]) -> list[str]:
     """`wsdoc record`, `mitmdump -s` with the recorder, or bare mitmdump (the baseline)."""
     if tool == "wsdoc":
         target = ["--upstream", upstream] if upstream else ["--mode", "regular"]
@@ -113,12 +114,16 @@ def proxy_command(tool: str, upstream: str, store: Path, extra: tuple[str, ...])
 
 
 @contextmanager
-def run_proxy(upstream: str, store: Path, *extra: str, tool: str = "wsdoc",
-              timeout: float = 20, env: dict[str, str] | None = None) -> Iterator[Proxy]:
+def run_proxy(upstream: str, store: Path | str, *extra: str, tool: str = "wsdoc",
+              timeout: float = 20, env: dict[str, str] | None = None,
+              log_path: Path | None = None) -> Iterator[Proxy]:
     """Start a real proxy process in front of `upstream` on a free loopback port; stop it
-    (SIGTERM) afterwards. Its log is beside the store."""
-    log_path = store.with_name(store.name + f".{tool}.log")
-    proc = spawn(proxy_command(tool, upstream, store, extra), log_path, store.parent, env)
+    (SIGTERM) afterwards. Its log is beside a store file unless `log_path` says where
+    (needed for a postgresql:// store)."""
+    if log_path is None:
+        assert isinstance(store, Path), "a postgresql:// store needs a log_path"
+        log_path = store.with_name(store.name + f".{tool}.log")
+    proc = spawn(proxy_command(tool, upstream, store, extra), log_path, log_path.parent, env)
     url = wait_for(RECORDER_READY, log_path, proc, f"proxy ({tool})", timeout)
     proxy = Proxy(proc, f"http://{url}", log_path)
     try:

@@ -10,7 +10,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from docgen.cli.options import max_body_option, redact_option, store_option
+from docgen.cli.options import (
+    max_body_option,
+    recorder_host_option,
+    recorder_option,
+    redact_option,
+    store_option,
+)
 from docgen.errors import WsdocError
 
 
@@ -85,9 +91,12 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
 @click.option("--contract", default="", type=click.Path(dir_okay=False),
               help="OpenAPI contract to check each flow against while recording.")
 @store_option
+@recorder_option
+@recorder_host_option
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
-           upstream_cacert: str | None, contract: str, store: str) -> None:
+           upstream_cacert: str | None, contract: str, store: str, recorder: str | None,
+           recorder_host: str | None) -> None:
     """Run the recording proxy in the foreground until Ctrl-C."""
     if mode == "reverse":
         if not upstream:
@@ -100,7 +109,8 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         "termlog_verbosity": "warn",
         "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
-        "wsdoc_contract": contract,
+        "wsdoc_contract": contract, "wsdoc_recorder": recorder or "",
+        "wsdoc_recorder_host": recorder_host or "",
     }
     if upstream_cacert:
         settings["ssl_verify_upstream_trusted_ca"] = upstream_cacert

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import DEFAULT_OUT, config_option, out_option, store_option
+from docgen.cli.options import (
+    DEFAULT_OUT,
+    StoreLocation,
+    config_option,
+    out_option,
+    store_option,
+)
 from docgen.errors import WsdocError
 from docgen.pipeline import build_site
 from docgen.publish.site.pages import PagePlan
@@ -33,7 +39,7 @@ def progress(items: Iterable[PagePlan]) -> Iterator[PagePlan]:
               help="Host used in example curl commands [default: config base_url, "
                    "else the host each request was recorded with].")
 @config_option
-@click.option("--changes-since", type=click.Path(dir_okay=False), default=None,
+@click.option("--changes-since", type=StoreLocation(), default=None,
               metavar="OLD", help="Add a Changes page: this build against OLD (a capture "
                                   "store or an OpenAPI file).")
 def build(store: str, out: str, base_url: str | None, config_path: str | None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.capture.postgres import is_postgres
 from docgen.drift.contract import Contract, EndpointContract, is_store, read_document
 from docgen.errors import WsdocError
 from docgen.infer.config import Config
@@ -56,7 +57,10 @@ class Side:
 
 
 def load_side(path: str | Path, config: Config | None = None) -> Side:
-    """A store or an OpenAPI file, told apart by content, as comparable views."""
+    """A store (SQLite file or PostgreSQL URL) or an OpenAPI file, told apart by content,
+    as comparable views."""
+    if is_postgres(path):
+        return side_of(str(path).rsplit("/", 1)[-1], store_document(str(path), config))
     source = Path(path)
     if not source.is_file():
         raise WsdocError(f"no such file: {source}")
@@ -67,7 +71,7 @@ def load_side(path: str | Path, config: Config | None = None) -> Side:
     return side_of(source.name, document)
 
 
-def store_document(path: Path, config: Config | None) -> Json:
+def store_document(path: str | Path, config: Config | None) -> Json:
     from docgen.capture.store import Store
     from docgen.infer.builder import build_model
     from docgen.publish.openapi import to_openapi

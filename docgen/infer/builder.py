@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from docgen.capture import provenance
 from docgen.capture.record import Exchange, operation_name, query_sample, read_json
 from docgen.infer.accumulators import OperationStats, ResponseStats
 from docgen.infer.config import Config
@@ -44,6 +45,7 @@ MAX_EXAMPLE_PATHS = 3
 MAX_HOSTS = 20
 MAX_SIGNATURES = 8  # response shapes remembered per provisional endpoint
 MAX_SELF_IDS = 50
+MAX_RECORDERS = 50  # provenance names kept for the home page; memory stays flat
 _MAY_BECOME_PARAM = ("ambiguous", "literal-word")  # literal now, a parameter after more evidence
 
 
@@ -231,6 +233,7 @@ class ModelBuilder:
         self.first: float | None = None
         self.last: float | None = None
         self.origins: Counter[str] = Counter()
+        self.recorders: Counter[str] = Counter()  # provenance: "name@host" -> records
         self.server_version: str | None = None
 
     def add(self, exchange: Exchange) -> Filed:
@@ -243,6 +246,9 @@ class ModelBuilder:
         origin = exchange.url[: len(exchange.url) - len(exchange.path)]
         if origin in self.origins or len(self.origins) < MAX_HOSTS:
             self.origins[origin] += 1
+        recorder = provenance.label(exchange)
+        if recorder and (recorder in self.recorders or len(self.recorders) < MAX_RECORDERS):
+            self.recorders[recorder] += 1
         templated = self.templater.observe(exchange.path)
         key = (exchange.method.upper(), origin, templated.template)
         group = self.groups.get(key)
@@ -285,6 +291,7 @@ class ModelBuilder:
             base_url=self.config.base_url or self._main_origin(),
             profile=self.config.profile.name, discriminator=self.config.operation_field,
             security_schemes=security_schemes(_security_counts(endpoints)),
+            recorders=dict(sorted(self.recorders.items(), key=lambda item: (-item[1], item[0]))),
         )
 
     def explain(self, path: str, origin: str = "") -> Templated:

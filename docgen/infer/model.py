@@ -305,6 +305,8 @@ class ApiModel:
     notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
     # How requests authenticated (none when no request did), most used first.
     security_schemes: list[SecurityScheme] = field(default_factory=list)
+    # Provenance: "recorder@host" -> records, most first ({} for stores made before it).
+    recorders: dict[str, int] = field(default_factory=dict)
 
     def endpoint(self, method: str, template: str, host: str | None = None) -> Endpoint | None:
         """Look one endpoint up (tests and renderers); `host` None matches any host."""

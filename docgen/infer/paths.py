@@ -39,7 +39,7 @@ from urllib.parse import unquote
 
 from docgen.infer.config import Config
 from docgen.infer.distinct import unique_name
-from docgen.infer.pathtree import DISTINCT_CAP, Position, promote, tree_size
+from docgen.infer.pathtree import DISTINCT_CAP, Position, merge_positions, promote, tree_size
 from docgen.infer.profile import LEADING_WORD, IdShape
 
 VERSION_NUMBER = re.compile(r"\d{1,2}")
@@ -268,6 +268,30 @@ class PathTemplater:
     def tree_size(self) -> int:
         """Number of prefix-tree nodes (to show memory stays bounded)."""
         return tree_size(self._root)
+
+    def merge(self, other: PathTemplater) -> None:
+        """Fold another templater's path evidence (same config) into this one, as if this
+        one had observed its paths too: how per-recorder summaries combine. `other` is
+        consumed (its subtrees move here)."""
+        roots = self._resource_roots()
+        for node in merge_positions(self._root, other._root, self._threshold):
+            # A resource root (the first segment after /api/v2...) is never a parameter.
+            if id(node) not in roots:
+                promote(node, self._threshold)
+        self.observed += other.observed
+
+    def _resource_roots(self) -> set[int]:
+        """Positions right after leading segments (ids), where `_by_evidence` never promotes;
+        merging never replaces existing positions, so these ids stay valid."""
+        found, pending = set(), [(self._root, 0)]
+        while pending:
+            node, depth = pending.pop()
+            found.add(id(node))
+            for value, child in node.children.items():
+                base = depth < len(self._base) and self._base[depth] == value
+                if base or LEADING_WORD.fullmatch(value):
+                    pending.append((child, depth + 1))
+        return found
 
 
 def name_params(decisions: list[Decision] | tuple[Decision, ...]) -> list[Decision]:

@@ -96,6 +96,17 @@ def _node_class(base: type[SchemaNode], settings: SchemaSettings) -> type[Schema
     return type("EvidenceNode", (_EvidenceNode, base), {"SETTINGS": settings})
 
 
+def reduce_class(obj: Any) -> tuple[Any, ...] | None:
+    """How to pickle the classes made at run time (per settings here, per builder class in
+    genson), so a builder can be shipped as a per-recorder summary (docgen.infer.summary):
+    for a `pickle.Pickler.reducer_override`; None for anything else."""
+    if obj is EvidenceSchemaBuilder.NODE_CLASS:
+        return (getattr, (EvidenceSchemaBuilder, "NODE_CLASS"))
+    if isinstance(obj, type) and issubclass(obj, _EvidenceNode) and obj is not _EvidenceNode:
+        return (_node_class, (obj.__bases__[1], obj.SETTINGS))
+    return None
+
+
 def infer_schema(samples: Iterable[Any], settings: SchemaSettings | None = None) -> dict[str, Any]:
     """The schema of some parsed JSON samples (convenience for tests and tools)."""
     builder = EvidenceSchemaBuilder(settings)

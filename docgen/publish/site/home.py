@@ -25,12 +25,20 @@ def facts_list(model: ApiModel, base_url: str, openapi_file: str | None) -> str:
         ("Examples use base URL", md.code(base_url) if base_url
          else "the scheme and host each request was recorded with"),
     ]
+    if model.recorders:
+        facts.append(("Recorded by", provenance_line(model.recorders)))
     if model.profile:
         facts.append(("API profile", md.text(model.profile)))
     if openapi_file:
         facts.append(("OpenAPI document",
                       f"[{openapi_file}]({openapi_file}) (OpenAPI 3.1, download)"))
     return "\n".join(f"- **{label}:** {value}" for label, value in facts)
+
+
+def provenance_line(recorders: dict[str, int]) -> str:
+    """Who recorded what: "alice@laptop (120 exchanges), ci@runner-3 (40 exchanges)"."""
+    return ", ".join(f"{md.text(name)} ({count} exchange{'s' if count != 1 else ''})"
+                     for name, count in recorders.items())
 
 
 def status_summary(ep: Endpoint) -> str:
