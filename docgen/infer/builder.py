@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from docgen.capture.record import Exchange, operation_name, query_sample, read_json
 from docgen.infer.accumulators import OperationStats, ResponseStats
 from docgen.infer.config import Config
+from docgen.infer.descriptions import describe
 from docgen.infer.distinct import add_distinct
 from docgen.infer.events import EventCollector
 from docgen.infer.fields import params_from_object
@@ -26,6 +27,7 @@ from docgen.infer.paths import PathTemplater, Templated
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
+from docgen.infer.session import SessionCollector
 
 MAX_OPERATIONS = 100  # further discriminator values are folded into the unnamed operation
 MAX_EXAMPLE_PATHS = 3
@@ -255,7 +257,14 @@ def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> 
     notifications of the last few minutes of traffic, kept until their correlation settles."""
     builder = ModelBuilder(config)
     events = EventCollector(builder.config, builder.settings)
+    session = SessionCollector(builder.config.profile)
     for exchange in exchanges:
         filed = builder.add(exchange)
         events.add(exchange, filed.template, filed.operation)
-    return events.apply(builder.finish(), lambda path: builder.templater.template(path).template)
+        session.add(exchange, filed.template)
+
+    def template_of(path: str) -> str:
+        return builder.templater.template(path).template
+
+    model = session.apply(events.apply(builder.finish(), template_of), template_of)
+    return describe(model)

@@ -18,8 +18,8 @@ A short guide for consumers (the site renderer, the OpenAPI writer, drift checks
   carry a schema; they are summarised in `BodyDoc.non_json` (content types and sizes).
 * Query parameters and the request headers that matter (content type, accept) are `Param`s
   with the same presence evidence (`seen` of `total` requests).
-* `Operation.examples` holds a few real, already redacted `Exchange`s (the first one per
-  response status), for "try it" blocks.
+* `Operation.examples` holds a few real, already redacted `Exchange`s: per response status
+  the most informative one first, then other response shapes (docgen.infer.examples).
 * Fields with defaults (`description`, `events`, `notes`) are filled by later stages
   (user sidecar text, asynchronous notifications); renderers must tolerate them empty.
 * Notifications (docgen.infer.events): `ApiModel.notifications` documents the Bayeux protocol
@@ -132,6 +132,8 @@ class ResponseDoc:
     reason: str = ""  # most common reason phrase
     body: BodyDoc | None = None  # None when no response had a body
     outcome_codes: list[OutcomeCode] = field(default_factory=list)
+    # Response headers (docgen.infer.headers): `seen` of `total` responses, redacted examples.
+    headers: list[Param] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,50 @@ class NotificationsDoc:
 
 
 @dataclass
+class SessionCookie:
+    """A cookie the server set that later requests sent back."""
+
+    name: str
+    set_by: list[str] = field(default_factory=list)  # "GET /api/v2/me" (a few)
+    set_count: int = 0  # responses that set it
+    sent: int = 0  # requests that sent it back
+
+
+@dataclass
+class SessionHeader:
+    """A response header whose value clients sent back as a request header (CSRF token)."""
+
+    name: str
+    answered: int = 0  # responses that carried it
+    answered_methods: dict[str, int] = field(default_factory=dict)
+    sent: int = 0  # requests that sent it
+    sent_methods: dict[str, int] = field(default_factory=dict)
+    example: str = ""  # a redacted value
+    # Unsafe requests (POST, PUT, PATCH, DELETE) of a session without it: status -> count.
+    missing: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class OpenEndpoint:
+    """An endpoint that answered 2xx to a request without any credentials."""
+
+    method: str
+    template: str
+    count: int
+
+
+@dataclass
+class SessionDoc:
+    """Authentication and the session that follows it, as the traffic showed them."""
+
+    schemes: dict[str, int] = field(default_factory=dict)  # auth kind -> requests
+    cookies: list[SessionCookie] = field(default_factory=list)
+    headers: list[SessionHeader] = field(default_factory=list)
+    open_endpoints: list[OpenEndpoint] = field(default_factory=list)
+    login: Exchange | None = None  # the first request that opened a session (redacted)
+
+
+@dataclass
 class Operation:
     """One action on an endpoint: a discriminator value, or the whole endpoint (name None)."""
 
@@ -247,7 +293,7 @@ class Operation:
     sample_count: int = 0
     request: BodyDoc | None = None  # None when no request carried a body
     responses: dict[int, ResponseDoc] = field(default_factory=dict)
-    examples: list[Exchange] = field(default_factory=list)  # first exchange per status
+    examples: list[Exchange] = field(default_factory=list)  # best first, per status
     request_headers: list[Param] = field(default_factory=list)  # content-type, accept
     auth: dict[str, int] = field(default_factory=dict)  # "basic"/"bearer"/"cookie"/"none"
     failures: int = 0  # exchanges that got no response
@@ -256,6 +302,11 @@ class Operation:
     event_sequences: list[EventSequence] = field(default_factory=list)  # most common orders
     events_observed: int = 0  # samples recorded while a notifications client listened
     events_note: str = ""  # why no events are shown (no client recorded, none listening...)
+
+    @property
+    def rejected(self) -> bool:
+        """Never accepted: every recorded response was an HTTP error (4xx/5xx)."""
+        return bool(self.responses) and min(self.responses) >= 400
 
 
 @dataclass
@@ -278,7 +329,13 @@ class Endpoint:
 
     @property
     def operation_names(self) -> list[str]:
-        return [op.name for op in self.operations if op.name is not None]
+        """Named operations the server accepted at least once (rejected ones are apart)."""
+        return [op.name for op in self.operations if op.name is not None and not op.rejected]
+
+    @property
+    def rejected_operations(self) -> list[Operation]:
+        """Named operations that only ever got HTTP errors ("Rejected by the server")."""
+        return [op for op in self.operations if op.name is not None and op.rejected]
 
 
 @dataclass
@@ -297,6 +354,7 @@ class ApiModel:
     notes: list[str] = field(default_factory=list)
     description: str = ""
     notifications: NotificationsDoc | None = None  # None: the profile has no notifications path
+    session: SessionDoc | None = None  # how clients authenticated (docgen.infer.session)
 
     def endpoint(self, method: str, template: str) -> Endpoint | None:
         """Look one endpoint up (tests and renderers)."""
