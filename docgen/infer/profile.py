@@ -110,6 +110,9 @@ class Profile:
     url_limit: int = 0  # longest URL the server accepts (0 = unknown)
     documented_headers: tuple[str, ...] = ("content-type", "accept")
     session_cookie: str = ""  # cookie name that carries an authenticated session
+    # Collections whose members live only for a while (a call until it is released): an id
+    # after these path words in an example names something that may not exist any more.
+    transient_resources: frozenset[str] = frozenset()
 
     @property
     def base_segments(self) -> list[str]:
@@ -139,6 +142,7 @@ WEB_SERVICES = Profile(
     path_words=WS_PATH_WORDS,
     url_limit=2000,
     session_cookie="JSESSIONID",
+    transient_resources=frozenset({"calls", "chats", "workitems"}),
 )
 
 GENERIC = Profile(name="generic")
