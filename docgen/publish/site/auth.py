@@ -125,11 +125,12 @@ def render_auth(model: ApiModel, base_url: str, variables: Iterable[str],
     parts.append("## Without authentication")
     if doc.open_endpoints:
         parts.append("These answered 2xx to requests without any credentials:\n\n" + "\n".join(
-            f"- {md.code(e.method)} {md.code(e.template)} ({e.count} requests)"
+            f"- {md.code(e.method)} {md.code(e.template)} "
+            f"({e.count} {'request' if e.count == 1 else 'requests'})"
             for e in doc.open_endpoints))
     else:
         parts.append("No endpoint answered a request without credentials.")
-    parts += ['<a id="first-requests"></a>', "## First requests",
+    parts += ["## First requests",  # the toc's anchor: #first-requests
               "Run these in your shell before the examples: they log in and export every "
               "placeholder the curl examples use. The Python examples read the same names "
               "from the environment, so run them from the same shell.",

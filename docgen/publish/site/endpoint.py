@@ -72,8 +72,8 @@ def render_endpoint(ep: Endpoint, ctx: PageContext) -> str:
 def description(ep: Endpoint, ctx: PageContext) -> str:
     text = ep.description.strip()
     if text and ctx.profile is not None and text == endpoint_text(ep, ctx.profile):
-        return (f"{text}\n\n<small>From the {md.text(ctx.profile.name)} profile; write your "
-                f"own in {md.code(ctx.sidecar)}.</small>")
+        return (f"{text}\n\n<em>From the {md.text(ctx.profile.name)} profile; write your "
+                f"own in {md.code(ctx.sidecar)}.</em>")
     if text:
         return text  # the user's own Markdown, from the sidecar file
     return (f"<em>No description yet: write one in {md.code(ctx.sidecar)} "

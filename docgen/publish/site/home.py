@@ -7,6 +7,7 @@ from datetime import datetime
 
 from docgen.infer.model import ApiModel, Endpoint
 from docgen.publish import markdown as md
+from docgen.publish.site.overview import first_sentence
 
 
 def when(moment: datetime | None) -> str:
@@ -42,7 +43,8 @@ def endpoint_rows(pages: Sequence[tuple[Endpoint, str]]) -> list[list[str]]:
     for ep, path in pages:
         operations = ", ".join(md.text(name) for name in ep.operation_names) or "&#8212;"
         rows.append([
-            md.code(ep.method), f"[{md.text(ep.template)}]({path})", operations,
+            md.code(ep.method), f"[{md.text(ep.template)}]({path})",
+            first_sentence(ep.description) or "&#8212;", operations,
             str(ep.sample_count), status_summary(ep),
         ])
     return rows
@@ -62,7 +64,8 @@ def render_home(model: ApiModel, pages: Sequence[tuple[Endpoint, str]], base_url
     if model.notes:
         parts.append("\n".join(f"- {md.text(note)}" for note in model.notes))
     parts += ["## Endpoints",
-              md.table(["Method", "Endpoint", "Operations", "Samples", "Status codes"],
+              md.table(["Method", "Endpoint", "Purpose", "Operations", "Samples",
+                        "Status codes"],
                        endpoint_rows(pages))]
     if not pages:
         parts.append("<em>No endpoints recorded yet.</em>")

@@ -81,8 +81,9 @@ def page_kind(ep: Endpoint, model: ApiModel) -> str:
     """Where an endpoint is listed: the API, the notifications transport, or unmatched."""
     if ep.is_notifications:
         return TRANSPORT
+    # Answered, never with a 2xx (requests that got no answer at all keep their own page).
     accepted = any(200 <= status < 300 for status in ep.status_codes)
-    if not accepted and not ep.description and not is_documented(
+    if ep.status_codes and not accepted and not ep.description and not is_documented(
             ep, PROFILES.get(model.profile)):
         return UNMATCHED
     return ""
