@@ -113,6 +113,7 @@ class Profile:
     # Collections whose members live only for a while (a call until it is released): an id
     # after these path words in an example names something that may not exist any more.
     transient_resources: frozenset[str] = frozenset()
+    unauthenticated_codes: frozenset[int] = frozenset()  # in-body codes: credentials refused
 
     @property
     def base_segments(self) -> list[str]:
@@ -143,6 +144,7 @@ WEB_SERVICES = Profile(
     url_limit=2000,
     session_cookie="JSESSIONID",
     transient_resources=frozenset({"calls", "chats", "workitems"}),
+    unauthenticated_codes=frozenset({20}),
 )
 
 GENERIC = Profile(name="generic")

@@ -5,10 +5,13 @@ laid out by the site's stylesheet), then its outcome code meaning, headers and f
 
 from __future__ import annotations
 
+import base64
 import json
+from dataclasses import replace
 from typing import Any
 
-from docgen.capture.record import Exchange
+from docgen.capture.record import Exchange, decode_basic, read_json
+from docgen.capture.redact import MASK
 from docgen.infer.model import Operation, ResponseDoc
 from docgen.infer.profile import Profile
 from docgen.publish import markdown as md
@@ -43,6 +46,37 @@ def recorded_only(ex: Exchange, profile: Profile | None) -> str:
         if segments[index - 1] in profile.transient_resources and profile.looks_like_id(segment):
             return segment
     return ""
+
+
+WRONG_PASSWORD = "not-the-password"
+
+
+def credentials_refused(ex: Exchange, profile: Profile | None) -> bool:
+    """The server answered "not authenticated" (401, or the profile's in-body code)."""
+    if ex.status == 401:
+        return True
+    if profile is None or not profile.unauthenticated_codes:
+        return False
+    body, why = read_json(ex.response_body)
+    return not why and isinstance(body, dict) and body.get(
+        profile.outcome_field) in profile.unauthenticated_codes
+
+
+def shown_request(ex: Exchange, profile: Profile | None) -> tuple[Exchange, str]:
+    """The exchange as its example shows it, and a note. A masked Basic password that the
+    server refused was a wrong one: the example sends a visibly wrong password instead of
+    `$PASSWORD` (which would be the reader's right one and get in)."""
+    authorization = ex.header("authorization") or ""
+    decoded = decode_basic(authorization) or ""
+    if not decoded.endswith(":" + MASK) or not credentials_refused(ex, profile):
+        return ex, ""
+    user = decoded.partition(":")[0]
+    wrong = "Basic " + base64.b64encode(f"{user}:{WRONG_PASSWORD}".encode()).decode()
+    headers = [(name, wrong if name.lower() == "authorization" else value)
+               for name, value in ex.request_headers]
+    return replace(ex, request_headers=headers), (
+        "The server refused the recorded credentials (not authenticated): this example "
+        f"sends a wrong password, {md.code(WRONG_PASSWORD)}, to show that answer.")
 
 
 def response_tabs(op: Operation, status: int, base_url: str, limit: int,
@@ -91,8 +125,9 @@ def request_url_length(ex: Exchange) -> int:
 def request_block(ex: Exchange, base_url: str, limit: int, profile: Profile | None = None
                   ) -> str:
     """The recorded request as curl and as Python, in a `wsdoc-request` admonition."""
+    ex, note = shown_request(ex, profile)
     command = curl_command(ex, base_url)
-    parts = []
+    parts = [note] if note else []
     if recorded := recorded_only(ex, profile):
         parts.append(f'!!! wsdoc-recorded-id "Recorded id"\n\n    {md.code(recorded)} only '
                      "existed while the recording ran: put the id of a live one in its place.")
