@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.capture.store import Store  # noqa: E402
 from docgen.capture.synthetic import synthetic_traffic  # noqa: E402
-from docgen.infer.builder import build_model  # noqa: E402
+from docgen.pipeline import read_model  # noqa: E402
 
 BATCH = 2000
 Comparator = Callable[[Path, int], dict[str, Any]]
@@ -54,12 +54,11 @@ def make_store(path: Path, size: int) -> None:
 
 
 def measure(path: Path, trace: bool) -> dict[str, Any]:
-    """Run build_model once over the store (in this process)."""
+    """Run the pipeline's read_model once over the store (in this process)."""
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    with Store(path, readonly=True) as store:
-        model = build_model(store.exchanges())
+    model = read_model(path)
     elapsed = time.perf_counter() - started
     result: dict[str, Any] = {
         "flows": model.exchange_count, "seconds": round(elapsed, 2),

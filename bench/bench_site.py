@@ -30,12 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.capture.record import Exchange  # noqa: E402
 from docgen.capture.store import Store  # noqa: E402
-from docgen.infer.builder import build_model  # noqa: E402
+from docgen.capture.synthetic import exchange  # noqa: E402
 from docgen.infer.config import Config  # noqa: E402
+from docgen.pipeline import read_model  # noqa: E402
 from docgen.publish.openapi import to_openapi  # noqa: E402
 from docgen.publish.site.pages import SiteOptions, render_site  # noqa: E402
 from docgen.publish.site.writer import run_mkdocs, write_site  # noqa: E402
-from docgen.capture.synthetic import exchange  # noqa: E402
 
 
 def resource_traffic(index: int, samples: int) -> Iterator[Exchange]:
@@ -68,8 +68,7 @@ def make_store(path: Path, endpoints: int, samples: int) -> int:
 
 def timed_build(store: Path, site: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    with Store(store, readonly=True) as opened:
-        model = build_model(opened.exchanges(), Config())
+    model = read_model(store, Config())
     modelled = time.perf_counter()
     files = render_site(model, SiteOptions(), to_openapi(model))
     rendered = time.perf_counter()

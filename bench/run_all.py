@@ -17,6 +17,7 @@ BENCHES = [
     ("infer", ["bench/bench_infer.py"]),
     ("m2s", ["bench/bench_m2s.py"]),
     ("site", ["bench/bench_site.py"]),
+    ("livecheck", ["bench/bench_livecheck.py"]),
 ]
 
 

@@ -30,6 +30,7 @@ from gwssim.model import (
     NOT_READY,
     READY,
     AgentState,
+    Device,
     User,
 )
 from gwssim.params import (
@@ -43,7 +44,10 @@ from gwssim.resources import my_device_by_id
 from gwssim.sim import Sim, sim_of
 
 VOICE = "voice"
-SUPPORTED_CHANNELS = (VOICE,)
+MULTIMEDIA = "multimedia"
+# Interaction Server channels: the real server answers for all of them as "multimedia".
+MULTIMEDIA_CHANNELS = frozenset({MULTIMEDIA, "chat", "email", "workitem"})
+NO_INTERACTION_SERVER = "Interaction server connection is not opened"  # as the real server
 AGENT_STATES: dict[str, AgentState] = {
     "Ready": READY, "NotReady": NOT_READY, "AfterCallWork": AFTER_CALL_WORK, "AuxWork": AUX_WORK,
 }
@@ -80,9 +84,7 @@ def _start_session(request: web.Request, body: dict[str, Any]) -> web.Response:
     user = current_user(request)
     if VOICE in user.channels:
         raise ApiError(INVALID_STATE, "Contact center session is already started")
-    succeeded = [{"statusCode": 0, "channel": c} for c in channels if c in SUPPORTED_CHANNELS]
-    failed = [{"statusCode": INTERNAL_ERROR, "statusMessage": f"Channel '{c}' is not available",
-               "channel": c} for c in channels if c not in SUPPORTED_CHANNELS]
+    succeeded, failed = _channel_results(user, channels)
     if not succeeded:
         raise ApiError(INTERNAL_ERROR, str(failed[0]["statusMessage"]))
     user.channels.add(VOICE)
@@ -90,9 +92,45 @@ def _start_session(request: web.Request, body: dict[str, Any]) -> web.Response:
     _set_agent_state(sim_of(request), user, LOGGED_IN)
     _set_agent_state(sim_of(request), user, NOT_READY)
     if failed:
-        body = {"statusCode": PARTIAL_SUCCESS, "succeeded": succeeded, "failed": failed}
+        body = {"statusCode": PARTIAL_SUCCESS, "failed": failed, "succeeded": succeeded}
         return json_response(body)
     return ok_response()
+
+
+def _channel_results(user: User, channels: list[str]) -> tuple[list[Any], list[Any]]:
+    """(succeeded, failed) entries per channel asked; only voice can start here."""
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    named: list[str] = []
+    for asked in channels:
+        channel = MULTIMEDIA if asked in MULTIMEDIA_CHANNELS else asked
+        if channel in named:
+            continue
+        named.append(channel)
+        if channel == VOICE and user.devices[0].registered:
+            succeeded.append({"statusCode": 0, "channel": channel})
+            continue
+        if channel == VOICE:
+            message = not_registered(user.devices[0]).message
+        elif channel == MULTIMEDIA:
+            message = NO_INTERACTION_SERVER
+        else:
+            message = f"Channel '{channel}' is not available"
+        failed.append({"statusCode": INTERNAL_ERROR, "statusMessage": message,
+                       "channel": channel})
+    return succeeded, failed
+
+
+def not_registered(device: Device) -> ApiError:
+    return ApiError(INTERNAL_ERROR, f"Device '{device.phone_number}' is not registered.")
+
+
+def refuse_if_unregistered(sim: Sim, device: Device) -> None:
+    """T-Server cannot act on a DN with no registered phone: HTTP 500 (statusCode 4), and the
+    device's owner gets an ErrorMessage on /v2/me/devices, as from the real server."""
+    if not device.registered:
+        sim.notifier.device_error(device)
+        raise not_registered(device)
 
 
 def _end_session(request: web.Request) -> web.Response:
@@ -115,6 +153,7 @@ def _change_state(request: web.Request, name: str, body: dict[str, Any]) -> web.
             state = AgentState(READY.id, READY.display_name, READY.state, work_mode)
     optional_text(body, "reasonCode")
     user = current_user(request)
+    refuse_if_unregistered(sim_of(request), user.devices[0])
     _require_logged_in(user)
     _set_agent_state(sim_of(request), user, state)
     return ok_response()
@@ -139,6 +178,7 @@ async def device_operation(request: web.Request) -> web.Response:
     if name not in ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff"):
         raise unknown_operation(name)
     forward_to = destination(body) if name == "ForwardCallsOn" else None
+    refuse_if_unregistered(sim_of(request), device)
     if name not in device_capabilities(device):
         raise ApiError(INVALID_STATE, f"Operation '{name}' is not allowed for the device now")
     if name.startswith("DoNotDisturb"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from gwssim import agent_ops, call_ops, resources
+from gwssim import agent_ops, call_ops, directory, resources
 from gwssim.config import SimConfig
 from gwssim.data import build_world
 from gwssim.middleware import error_middleware, gzip_middleware, make_auth_middleware
@@ -51,6 +51,12 @@ def _add_get_routes(app: web.Application) -> None:
     get(f"{API}/users/{{user_id}}/devices", resources.user_devices)
     get(f"{API}/devices/{{device_id}}", resources.device)
     get(f"{API}/skills/{{skill_id}}", resources.skill)
+    get(f"{API}/devices/{{device_id}}/settings/tserver", directory.device_tserver_settings)
+    get(f"{API}/me/devices/{{device_id}}/settings/tserver", directory.my_device_tserver_settings)
+    get(f"{API}/services", directory.services)
+    get(f"{API}/services/{{service_id}}", directory.service)
+    get(f"{API}/contacts", directory.contacts)
+    get(f"{API}/contacts/{{contact_id}}", directory.contact)
 
 
 def _add_operation_routes(app: web.Application) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from gwssim.agent_ops import refuse_if_unregistered
 from gwssim.capabilities import call_capabilities, call_operations
 from gwssim.errors import INTERNAL_ERROR, INVALID_STATE, ApiError, ok_response
 from gwssim.model import Call
@@ -47,6 +48,7 @@ ACTIONS: dict[str, Action] = {
         call, p["destination"], conference=True),
     "AttachUserData": lambda switch, call, p: switch.attach_data(call, p["userData"]),
     "UpdateUserData": lambda switch, call, p: switch.attach_data(call, p["userData"]),
+    "DeleteUserData": lambda switch, call, _: switch.delete_all_data(call),
     "DeleteUserDataPair": lambda switch, call, p: switch.delete_data_key(call, p["key"]),
     "SetMuteOn": lambda switch, call, _: switch.set_mute(call, True),
     "SetMuteOff": lambda switch, call, _: switch.set_mute(call, False),
@@ -70,6 +72,7 @@ async def dial(request: web.Request) -> web.Response:
     number = destination(body)
     data = user_data(body, required=False)
     sim = sim_of(request)
+    refuse_if_unregistered(sim, device)
     if len(sim.world.calls) >= MAX_LIVE_CALLS:
         raise ApiError(INTERNAL_ERROR, "No free call resources on the switch")
     sim.switch.dial(device, number, data)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from gwssim.model import DIALING, ESTABLISHED, HELD, RINGING, Call, Device
 from gwssim.versions import MUTE_OPERATIONS, ApiVersion
 
-USER_DATA_OPERATIONS = ("AttachUserData", "UpdateUserData", "DeleteUserDataPair")
+USER_DATA_OPERATIONS = ("AttachUserData", "UpdateUserData", "DeleteUserData",
+                        "DeleteUserDataPair")
 CONSULT_OPERATIONS = ("InitiateTransfer", "InitiateConference")
 SINGLE_STEP_OPERATIONS = ("SingleStepTransfer", "SingleStepConference")
 MUTE_OPERATION_NAMES = ("SetMuteOn", "SetMuteOff")
@@ -42,7 +43,7 @@ def _state_capabilities(call: Call) -> tuple[str, ...]:
     if call.state == DIALING:
         return ("Hangup",)
     if call.state == RINGING:
-        return ("Answer", "Hangup")
+        return ("Answer", "ClearCall")  # as the real server: a ringing call is rejected whole
     if call.state == HELD:
         return ("Retrieve", "Hangup", "ClearCall")
     if call.state == ESTABLISHED:
@@ -68,10 +69,10 @@ def _consult_capabilities(call: Call) -> tuple[str, ...]:
 
 
 def device_capabilities(device: Device) -> list[str]:
+    # The real server lists no Dial here, logged in or not: Dial is on /devices/{id}/calls.
     return [
         "DoNotDisturbOff" if device.do_not_disturb else "DoNotDisturbOn",
         "ForwardCallsOff" if device.forward_to else "ForwardCallsOn",
-        "Dial",
     ]
 
 

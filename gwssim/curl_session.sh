@@ -4,9 +4,11 @@
 #   gwssim/curl_session.sh BASE_URL [--users N]
 #
 # Echoes every curl command before running it, then the response body. Covers the three
-# requests of the documentation's "Making a Request" page, the filters, and the operation
-# catalogue for N users (default 5): agent states, do-not-disturb, forwarding, calls between
-# users and to external numbers, attached data, transfers, conferences, deliberate errors.
+# requests of the documentation's "Making a Request" page, the filters, the directory (services,
+# contacts, T-Server settings of devices), and the operation catalogue for N users (default 5):
+# agent states, do-not-disturb, forwarding, calls between users and to external numbers,
+# attached data, transfers, conferences, deliberate errors (among them an operation on an
+# unregistered device, which the server refuses with an ErrorMessage notification).
 #
 # Only BASE_URL is contacted. Extra curl options come from $CURL_OPTS (e.g. "--cacert x.pem").
 # JSON is read with $PYTHON (default python3). ksippo has an empty password; the other users'
@@ -112,8 +114,13 @@ elif mode == "device":
 elif mode == "last-call":
     calls = [c for c in body.get("calls", []) if arg is None or c.get("state") == arg]
     print(calls[-1]["id"] if calls else "")
-elif mode == "call-ids":
-    print(" ".join(c["id"] for c in body.get("calls", [])))
+elif mode == "call-ops":  # how to end each call: a ringing call is cleared, not hung up
+    for call in body.get("calls", []):
+        print(call["id"], "ClearCall" if call.get("state") == "Ringing" else "Hangup")
+elif mode == "service":
+    print(next((s["id"] for s in body.get("services", []) if s.get("type") == arg), ""))
+elif mode == "inactive-device":
+    print(next((d["id"] for d in body.get("devices", []) if d["deviceState"] == "Inactive"), ""))
 PYEOF
 }
 
@@ -148,9 +155,12 @@ answer() {  # answer INDEX: answer the user's ringing call
 }
 
 hang_up_all() {  # hang_up_all INDEX: release every call the user still has
-  local call
-  get "${NAME[$1]}" "/api/v2/me/calls?fields=id"
-  for call in $(read_json call-ids); do call_op "$1" "$call" '{"operationName":"Hangup"}'; done
+  local call op
+  get "${NAME[$1]}" "/api/v2/me/calls?fields=id,state"
+  while read -r call op; do
+    [ -n "$call" ] || continue
+    call_op "$1" "$call" "{\"operationName\":\"$op\"}"
+  done <<< "$(read_json call-ops)"
 }
 
 echo "== The documentation's first requests"
@@ -192,6 +202,18 @@ get ksippo "/api/v2/me/devices?fields=id,phoneNumber"
 get ksippo /api/v2/me/skills
 get ksippo "/api/v2/me/skills?fields=*"
 get ksippo /api/v2/me/channels/voice
+get ksippo "/api/v2/me?subresources=features,devices,channels"
+
+echo "== The directory: services, contacts, T-Server settings of devices"
+get ksippo /api/v2/services
+get ksippo "/api/v2/services?fields=*"
+voice_service=$(read_json service Voice)
+[ -z "$voice_service" ] || get ksippo "/api/v2/services/$voice_service"
+get ksippo "/api/v2/services?fields=id,name,state&state=Active"
+get ksippo "/api/v2/contacts?fields=id,name,type&sortBy=name&limit=$USERS"
+for ((i = 0; i < N; i++)); do
+  get ksippo "/api/v2/contacts/${ID[i]}?type=User"
+done
 echo "== A request riding the session cookie alone"
 run_curl -sS "${EXTRA[@]}" -b "$(jar ksippo)" "$BASE/api/v2/me/calls"
 
@@ -199,13 +221,15 @@ echo "== Agent states, do-not-disturb and forwarding"
 for ((i = 0; i < N; i++)); do
   learn_user "$i"
   if [ "$i" -eq 1 ]; then
-    channels='["voice","multimedia"]'  # partial success: statusCode 7
+    channels='["voice","chat"]'  # partial success (chat is Interaction Server's): statusCode 7
   else
     channels='["voice"]'
   fi
   [ "$i" -eq 0 ] || post "${NAME[i]}" /api/v2/me \
     "{\"operationName\":\"StartContactCenterSession\",\"channels\":$channels}"
   get "${NAME[i]}" /api/v2/me/devices/"${DEVICE[i]}"
+  get "${NAME[i]}" "/api/v2/me/devices/${DEVICE[i]}/settings/tserver"
+  get ksippo "/api/v2/devices/${DEVICE[i]}/settings/tserver"
   post "${NAME[i]}" /api/v2/me/channels/voice '{"operationName":"Ready"}'
   post "${NAME[i]}" /api/v2/me/channels/voice '{"operationName":"NotReady"}'
   post "${NAME[i]}" /api/v2/me/channels/voice '{"operationName":"AfterCallWork"}'
@@ -232,6 +256,7 @@ call_op $B "$callee" '{"operationName":"UpdateUserData","userData":{"Disposition
 call_op $A "$caller" '{"operationName":"DeleteUserDataPair","key":"OrderId"}'
 call_op $A "$caller" '{"operationName":"SendDtmf","dtmfDigits":"1234#"}'
 get "${NAME[A]}" "/api/v2/me/calls/$caller"
+call_op $B "$callee" '{"operationName":"DeleteUserData"}'
 call_op $B "$callee" '{"operationName":"Hangup"}'
 
 echo "== External call, consultation, swap and transfer"
@@ -273,6 +298,13 @@ post "${NAME[B]}" "/api/v2/me/devices/${DEVICE[B]}" '{"operationName":"DoNotDist
 dial $A "${NUMBER[B]}"
 get "${NAME[A]}" "/api/v2/me/calls"
 post "${NAME[B]}" "/api/v2/me/devices/${DEVICE[B]}" '{"operationName":"DoNotDisturbOff"}'
+
+echo "== An operation the device cannot perform (its DN is not registered): HTTP 500, ErrorMessage"
+get ksippo "/api/v2/me/devices?fields=*"
+inactive=$(read_json inactive-device)
+if [ -n "$inactive" ]; then
+  post ksippo "/api/v2/me/devices/$inactive" '{"operationName":"DoNotDisturbOn"}'
+fi
 
 echo "== Deliberate errors"
 post ksippo "/api/v2/me/devices/${DEVICE[A]}/calls" '{"operationName":"Dial"}'

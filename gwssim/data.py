@@ -1,9 +1,11 @@
-"""Seeded, deterministic directory data: users, devices, skills.
+"""Seeded, deterministic directory data: users, devices, skills, services.
 
 The same seed always gives the same ids. ksippo (the user of the documentation's examples)
 comes first with the documentation's exact id and an empty password; every other user's
 password is `OTHER_USERS_PASSWORD`. Some users have no emailAddress or employeeId, so those
-optional fields really are optional in the recorded traffic.
+optional fields really are optional in the recorded traffic. ksippo also has a second,
+unregistered device (a WebRTC phone that never registered): operations on it fail as they
+do on the real server, with an ErrorMessage notification.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from gwssim.catalog import PROVISIONING_SERVICE_ID
 from gwssim.ids import seeded_hex32, seeded_uuid
-from gwssim.model import Device, Skill, User, World
+from gwssim.model import Device, Service, Skill, User, World
 
 KSIPPO_ID = "63630bbebf4840d7a0bffd6312bc29ff"
 OTHER_USERS_PASSWORD = "password"
 SKILL_NAMES = ("Sales", "Support", "Billing", "Spanish", "Retention", "VIP")
 EXTERNAL_AREA = "+1415555"  # e164 prefix of the simulated site's extensions
+UNREGISTERED_OFFSET = 100  # ksippo's unregistered device: extension 5001 + 100
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,24 @@ def build_world(seed: int) -> World:
         user.skills = _pick_skills(rng, skill_ids, must_have_sales=index == 0)
         user.devices = _make_devices(rng, user_seed, user_id, 5001 + index, voice_environment_id)
         users.append(user)
-    return World(users)
+    # Own generators, so these additions leave every id above as it was.
+    extra = random.Random(f"gwssim-extra-{seed}")
+    first = users[0]
+    number = str(int(first.devices[0].phone_number) + UNREGISTERED_OFFSET)
+    first.devices.append(Device(seeded_uuid(extra), first.id, number, EXTERNAL_AREA + number,
+                                "Private", voice_environment_id, registered=False))
+    return World(users, _make_services(extra, voice_environment_id))
+
+
+def _make_services(rng: random.Random, voice_environment_id: str) -> list[Service]:
+    """The services of the real server's list: the voice service is the voice environment;
+    no Interaction Server or UCS runs beside the simulator, so those are Inactive."""
+    return [
+        Service(PROVISIONING_SERVICE_ID, "Provisioning", "Provisioning", "Active"),
+        Service(voice_environment_id, "SIP_Switch", "Voice", "Active"),
+        Service(seeded_uuid(rng), "InteractionServer", "MultiMediaState", "Inactive"),
+        Service(seeded_uuid(rng), "UCS", "MultiMediaContent", "Inactive"),
+    ]
 
 
 def _make_user(user_seed: UserSeed, user_id: str, contact_center_id: str) -> User:

@@ -8,12 +8,14 @@ seconds after the previous one. A single global outbox keeps the order across us
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from gwssim.model import Call, Device, World
-from gwssim.render import Renderer
+from gwssim.catalog import ESTABLISHED_EXTENSIONS, OTHER_EXTENSIONS, RINGING_EXTENSIONS
+from gwssim.model import ESTABLISHED, RINGING, Call, Device, World
+from gwssim.render import Renderer, uri
 
 DEVICES_CHANNEL = "/v2/me/devices"
 CALLS_CHANNEL = "/v2/me/calls"
@@ -60,7 +62,11 @@ class Outbox:
 
 
 class Notifier:
-    """Builds the Bayeux messages of state changes and queues them for their owners."""
+    """Builds the Bayeux messages of state changes and queues them for their owners.
+
+    Every message ends with the real server's `metrics.eventProcessing` block: when it was
+    generated (epoch milliseconds) and how long building it took.
+    """
 
     def __init__(self, world: World, renderer: Renderer, outbox: Outbox) -> None:
         self._world = world
@@ -68,11 +74,42 @@ class Notifier:
         self._outbox = outbox
 
     def device_changed(self, device: Device) -> None:
-        data = {"messageType": "DeviceStateChangeMessage",
-                "devices": [self._renderer.device(device, base="")]}
-        self._outbox.push(device.owner_id, {"channel": DEVICES_CHANNEL, "data": data})
+        started = time.perf_counter_ns()
+        data = {"devices": [self._renderer.device(device, base="")],
+                "messageType": "DeviceStateChangeMessage"}
+        self._push(device.owner_id, DEVICES_CHANNEL, data, started)
+
+    def device_error(self, device: Device) -> None:
+        """T-Server refused an operation of the device: ErrorMessage names only the device."""
+        started = time.perf_counter_ns()
+        path = f"/devices/{device.id}"
+        data = {"messageType": "ErrorMessage", "metrics": {},
+                "devicePath": path, "deviceUri": uri("", path)}
+        self._push(device.owner_id, DEVICES_CHANNEL, data, started)
 
     def call_changed(self, call: Call, notification_type: str = "StatusChange") -> None:
-        data = {"messageType": "CallStateChangeMessage", "notificationType": notification_type,
-                "call": self._renderer.call(call, base="")}
-        self._outbox.push(call.device.owner_id, {"channel": CALLS_CHANNEL, "data": data})
+        started = time.perf_counter_ns()
+        data = {"notificationType": notification_type, "call": self._renderer.call(call, base=""),
+                "phoneNumber": call.device.phone_number, "extensions": extensions(call),
+                "messageType": "CallStateChangeMessage"}
+        self._push(call.device.owner_id, CALLS_CHANNEL, data, started)
+
+    def _push(self, user_id: str, channel: str, data: dict[str, Any], started: int) -> None:
+        elapsed = time.perf_counter_ns() - started
+        data["metrics"] = {"eventProcessing": {
+            "nodeProcessingTimeNanos": elapsed,
+            "serverGenerationTimestamp": int(time.time() * 1000),
+            "serverProcessingTimeTotalMs": elapsed // 1_000_000,
+        }}
+        self._outbox.push(user_id, {"channel": channel, "data": data})
+
+
+def extensions(call: Call) -> dict[str, Any]:
+    """T-Server's extensions of a call event; a ringing call names the calling DN."""
+    if call.state == RINGING:
+        callers = [party.device.phone_number for party in call.conn.parties if party is not call]
+        origin = callers[0] if callers else call.conn.dnis
+        return {**RINGING_EXTENSIONS, "OriginationDN": origin}
+    if call.state == ESTABLISHED:
+        return dict(ESTABLISHED_EXTENSIONS)
+    return dict(OTHER_EXTENSIONS)

@@ -2,7 +2,8 @@
 
 Each kind of id has its own counter; an id is a hash of (seed, kind, counter). Call ids keep
 the real format: a per-seed 26-character prefix plus a 6-digit counter
-(`012PUFMMS0ASNAK48O7GK2LAES000004`), so they are counter-based like T-Server's.
+(`UIVB8J6JE91C53UIM3VI59VHQ4000015`), so they are counter-based like T-Server's; the real
+server's `callUuid` is the call's id.
 """
 
 from __future__ import annotations
@@ -45,9 +46,6 @@ class IdFactory:
 
     def call_id(self) -> str:
         return f"{self._call_prefix}{self._next('call'):06d}"
-
-    def call_uuid(self) -> str:
-        return _encode(self._digest("call-uuid"), UPPER_ALNUM, 32)
 
     def conn_id(self) -> str:
         # Real connIds start with the T-Server's node prefix, e.g. 007a02ab3c6f1234.

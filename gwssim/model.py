@@ -34,8 +34,9 @@ class AgentState:
     work_mode: str | None = None
 
 
-# Ready/NotReady/AfterCallWork ids are the real ones (reference); the others are made up.
-LOGGED_OUT = AgentState("4BE8D2FA-7E6C-4C4A-9E0B-6A1B2C3D4E5F", "Logged Out", "LoggedOut")
+# LoggedOut, Ready, NotReady and AfterCallWork are the real server's ids and names (the
+# LoggedOut id really has one lowercase letter, as 8.5.202.96 sent it); the others are made up.
+LOGGED_OUT = AgentState("0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB", "Offline", "LoggedOut")
 LOGGED_IN = AgentState("B6C0A1F2-3D4E-4F50-8A6B-7C8D9E0F1A2B", "Logged In", "LoggedIn")
 READY = AgentState("9430250E-0A1B-421F-B372-F29E69366DED", "Ready", "Ready")
 NOT_READY = AgentState("900D55CC-2BB0-431F-8BF9-D3525B383BE6", "Not Ready", "NotReady")
@@ -63,6 +64,9 @@ class Device:
     do_not_disturb: bool = False
     forward_to: str | None = None
     user_state: AgentState = LOGGED_OUT
+    # An unregistered device (no SIP phone behind the DN) is "Inactive", reports no userState,
+    # and T-Server refuses what is asked of it (HTTP 500 plus an ErrorMessage notification).
+    registered: bool = True
 
 
 @dataclass
@@ -86,7 +90,6 @@ class Conn:
     """One telephone call as the switch sees it: every party's Call plus external numbers."""
 
     conn_id: str
-    call_uuid: str
     dnis: str
     user_data: dict[str, Any] = field(default_factory=dict)
     parties: list[Call] = field(default_factory=list)
@@ -111,11 +114,23 @@ class Call:
     linked: Call | None = None  # the other call of a consultation pair
 
 
+@dataclass(frozen=True)
+class Service:
+    """A Web Services service: a connection to a backend (T-Server, Interaction Server...)."""
+
+    id: str
+    name: str
+    type: str
+    state: str  # Active | Inactive
+
+
 class World:
     """All users, devices and live calls, with the look-ups handlers need."""
 
-    def __init__(self, users: list[User]) -> None:
+    def __init__(self, users: list[User], services: list[Service] | None = None) -> None:
         self.users = users
+        self.services = services or []
+        self.services_by_id = {service.id: service for service in self.services}
         self.users_by_id = {user.id: user for user in users}
         self.users_by_name = {user.user_name: user for user in users}
         self.devices_by_id = {d.id: d for user in users for d in user.devices}

@@ -12,7 +12,19 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from gwssim.capabilities import call_capabilities, channel_capabilities, device_capabilities
-from gwssim.model import CONSULT, INTERNAL, AgentState, Call, Device, Skill, User, World
+from gwssim.catalog import FEATURES
+from gwssim.model import (
+    CONSULT,
+    DIALING,
+    INTERNAL,
+    RINGING,
+    AgentState,
+    Call,
+    Device,
+    Skill,
+    User,
+    World,
+)
 from gwssim.versions import (
     CALL_TYPE_CONSULT,
     SKILL_LEVEL_INTEGER,
@@ -23,7 +35,6 @@ from gwssim.versions import (
 
 API_PREFIX = "/api/v2"
 SUBRESOURCES = ("skills", "devices", "calls", "channels", "features")
-FEATURES = ("api-voice", "api-voice-agent-state", "api-voice-call-data", "api-notifications")
 URI_KEYS = ("uri", "deviceUri", "voiceEnvironmentUri")
 
 
@@ -41,6 +52,8 @@ class Renderer:
         self.clock = clock
 
     def user(self, user: User, base: str, subresources: Iterable[str] = ()) -> dict[str, Any]:
+        """Key order as the real server: collections after `enabled`, features after
+        `changePasswordOnFirstLogin`, then contactCenterId, uri, path."""
         path = f"/users/{user.id}"
         body: dict[str, Any] = {"id": user.id, "userName": user.user_name,
                                 "firstName": user.first_name, "lastName": user.last_name}
@@ -48,14 +61,17 @@ class Renderer:
             body["emailAddress"] = user.email_address
         if user.employee_id and not self.api.has(USER_EMPLOYEE_ID):
             body["employeeId"] = user.employee_id
-        body.update(roles=list(user.roles), enabled=True, changePasswordOnFirstLogin=False)
+        body.update(roles=list(user.roles), enabled=True)
+        wanted = set(subresources)
+        for name in SUBRESOURCES:
+            if name in wanted and name != "features":
+                body[name] = self.subresource(user, name, base)
+        body["changePasswordOnFirstLogin"] = False
+        if "features" in wanted:
+            body["features"] = self.subresource(user, "features", base)
         if self.api.has(USER_CONTACT_CENTER_ID):
             body["contactCenterId"] = user.contact_center_id
         body.update(uri=uri(base, path), path=path)
-        wanted = set(subresources)
-        for name in SUBRESOURCES:
-            if name in wanted:
-                body[name] = self.subresource(user, name, base)
         return body
 
     def subresource(self, user: User, name: str, base: str) -> list[Any]:
@@ -67,28 +83,28 @@ class Renderer:
             return [self.call(call, base) for call in self.world.calls_of(user)]
         if name == "channels":
             return [self.channel(user, "voice", base)]
-        return list(FEATURES)
+        return [feature(base, *item) for item in FEATURES]
 
     def skill(self, skill: Skill) -> dict[str, Any]:
         level: int | str = skill.level if self.api.has(SKILL_LEVEL_INTEGER) else str(skill.level)
         return {"id": skill.id, "name": skill.name, "level": level}
 
     def device(self, device: Device, base: str) -> dict[str, Any]:
-        path = f"/devices/{device.id}"
-        body: dict[str, Any] = {
-            "id": device.id,
-            "deviceState": "Active",
-            "userState": user_state(device.user_state),
-            "phoneNumber": device.phone_number,
-            "e164Number": device.e164_number,
-            "telephonyNetwork": device.telephony_network,
-            "doNotDisturb": "On" if device.do_not_disturb else "Off",
-        }
+        """A device as the real server shows it: no uri/path of its own; an unregistered
+        one is Inactive and has no userState."""
+        body: dict[str, Any] = {"id": device.id,
+                                "deviceState": "Active" if device.registered else "Inactive"}
+        if device.registered:
+            body["userState"] = user_state(device.user_state)
+        body.update(phoneNumber=device.phone_number, description="",
+                    e164Number=device.e164_number, telephonyNetwork=device.telephony_network,
+                    doNotDisturb="On" if device.do_not_disturb else "Off")
         if device.forward_to:
             body["forwardTo"] = device.forward_to
         environment_path = f"/voice-environments/{device.voice_environment_id}"
         body["voiceEnvironmentUri"] = uri(base, environment_path)
-        body.update(capabilities=device_capabilities(device), uri=uri(base, path), path=path)
+        body.update(capabilities=device_capabilities(device), channels=["voice"],
+                    dynamicPhoneNumber="")
         return body
 
     def channel(self, user: User, name: str, base: str) -> dict[str, Any]:
@@ -100,14 +116,15 @@ class Renderer:
                 "uri": uri(base, path), "path": path}
 
     def call(self, call: Call, base: str) -> dict[str, Any]:
-        path = f"/me/calls/{call.id}"
+        """A call as the real server shows it: callUuid is the id, `mute` is "On"/"Off",
+        `path` has no /me (but `uri` does), and `case` appears once the call is connected."""
         call_type = call.call_type
         if call_type == CONSULT and not self.api.has(CALL_TYPE_CONSULT):
             call_type = INTERNAL
-        return {
+        body: dict[str, Any] = {
             "id": call.id,
             "state": call.state,
-            "callUuid": call.conn.call_uuid,
+            "callUuid": call.id,
             "connId": call.conn.conn_id,
             "deviceUri": uri(base, f"/devices/{call.device.id}"),
             "participants": participants_of(call),
@@ -116,11 +133,22 @@ class Renderer:
             "capabilities": call_capabilities(call, self.api),
             "userData": dict(call.conn.user_data),
             "duration": str(max(0, int(self.clock() - call.started))),
-            "mute": call.mute,
-            "uri": uri(base, path),
-            "path": path,
+            "mute": "On" if call.mute else "Off",
+            "supervisorListeningIn": False,
+            "monitoredUserMuted": False,
+            "monitoring": False,
+            "uri": uri(base, f"/me/calls/{call.id}"),
+            "path": f"/calls/{call.id}",
         }
+        if call.state not in (DIALING, RINGING):
+            body["case"] = []
+        return body
 
+
+def feature(base: str, feature_id: str, display_name: str, description: str) -> dict[str, Any]:
+    path = f"/features/{feature_id}"
+    return {"id": feature_id, "displayName": display_name, "description": description,
+            "autoAssignOnContactCenterCreate": True, "uri": uri(base, path), "path": path}
 
 
 def user_state(state: AgentState) -> dict[str, str]:

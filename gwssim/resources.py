@@ -89,7 +89,12 @@ def my_device_by_id(request: web.Request) -> Device:
 def _devices_response(request: web.Request, owner: User) -> web.Response:
     renderer, base = sim_of(request).renderer, base_url(request)
     items = [renderer.device(d, base) for d in owner.devices]
-    return json_response(collection("devices", items, parse_query(request.query, NO_SUBRESOURCES)))
+    query = parse_query(request.query, NO_SUBRESOURCES)
+
+    def device_uri(item: dict[str, Any]) -> str:  # devices carry no uri of their own
+        return uri(base, f"/devices/{item['id']}")
+
+    return json_response(collection("devices", items, query, device_uri))
 
 
 def _device_response(request: web.Request, found: Device) -> web.Response:

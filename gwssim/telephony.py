@@ -44,7 +44,7 @@ class Switch:
              consult_of: Call | None = None) -> Call:
         """Caller's call goes Dialing, then Established (external), Ringing at the callee,
         or Released when the callee cannot take it (do-not-disturb, own number)."""
-        conn = Conn(self.ids.conn_id(), self.ids.call_uuid(), number, dict(user_data))
+        conn = Conn(self.ids.conn_id(), number, dict(user_data))
         target = self._route(number)
         call_type = CONSULT if consult_of else (INTERNAL if target else OUTBOUND)
         caller = self._new_call(device, conn, DIALING, call_type)
@@ -74,7 +74,7 @@ class Switch:
             for party in conn.parties:
                 self._set_state(party, ESTABLISHED)
             return
-        if target.do_not_disturb or any(party.device is target for party in conn.parties):
+        if not _can_ring(target) or any(party.device is target for party in conn.parties):
             self.clear(conn.parties[0])  # busy: the caller's call is released
             return
         self.notifier.call_changed(self._new_call(target, conn, RINGING, ringing_type))
@@ -161,7 +161,7 @@ class Switch:
                    exclude: Call | None) -> None:
         if target is None:
             conn.externals.append(self._reached_number(number))
-        elif target.do_not_disturb or any(party.device is target for party in conn.parties):
+        elif not _can_ring(target) or any(party.device is target for party in conn.parties):
             return  # busy: nobody joins
         else:
             self.notifier.call_changed(self._new_call(target, conn, RINGING, INTERNAL))
@@ -184,6 +184,11 @@ class Switch:
         call.conn.user_data.update(data)
         self._notify_data(call.conn)
 
+    def delete_all_data(self, call: Call) -> None:
+        if call.conn.user_data:
+            call.conn.user_data.clear()
+            self._notify_data(call.conn)
+
     def delete_data_key(self, call: Call, key: str) -> None:
         if call.conn.user_data.pop(key, None) is not None:
             self._notify_data(call.conn)
@@ -204,3 +209,8 @@ class Switch:
         for party in conn.parties:
             if party is not exclude and (only_state is None or party.state == only_state):
                 self.notifier.call_changed(party)
+
+
+def _can_ring(device: Device) -> bool:
+    """Do-not-disturb and unregistered devices take no calls: the caller finds them busy."""
+    return device.registered and not device.do_not_disturb

@@ -1,6 +1,7 @@
 """The two API versions the simulator can play, and exactly how they differ.
 
-8.5.202 is the default and matches the reference (traffic of Workspace Web Edition 8.5.202).
+8.5.202 is the default and matches the reference: bodies of a real Web Services 8.5.202.96
+server (tests/fixtures/real-gws/, checked by tests/gwssim/test_fidelity.py).
 8.5.201 is the same API minus the five changes in `CHANGES_IN_202`; nothing else differs.
 Drift tests name these changes, so each one is data here, not a scattered `if`.
 """
@@ -56,6 +57,6 @@ class ApiVersion:
 
 VERSIONS: dict[str, ApiVersion] = {
     "8.5.201": ApiVersion("8.5.201", "8.5.201.97", frozenset()),
-    "8.5.202": ApiVersion("8.5.202", "8.5.202.34", frozenset(c.name for c in CHANGES_IN_202)),
+    "8.5.202": ApiVersion("8.5.202", "8.5.202.96", frozenset(c.name for c in CHANGES_IN_202)),
 }
 DEFAULT_API_VERSION = "8.5.202"

@@ -35,6 +35,9 @@ WSDOC = str(Path(sys.executable).parent / "wsdoc")
 CLI_TIMEOUT = 60
 
 EXPECTED_ENDPOINTS = [
+    ("GET", "/api/v2/contacts"),
+    ("GET", "/api/v2/contacts/{contactId}"),
+    ("GET", "/api/v2/devices/{deviceId}/settings/tserver"),
     ("GET", "/api/v2/diagnostics/version"),
     ("GET", "/api/v2/me"),
     ("POST", "/api/v2/me"),
@@ -49,8 +52,11 @@ EXPECTED_ENDPOINTS = [
     ("GET", "/api/v2/me/devices/{deviceId}"),
     ("POST", "/api/v2/me/devices/{deviceId}"),
     ("POST", "/api/v2/me/devices/{deviceId}/calls"),
+    ("GET", "/api/v2/me/devices/{deviceId}/settings/tserver"),
     ("GET", "/api/v2/me/skills"),
     ("GET", "/api/v2/no/such/resource"),  # the session's deliberate 404
+    ("GET", "/api/v2/services"),
+    ("GET", "/api/v2/services/{serviceId}"),
     ("GET", "/api/v2/users"),
     ("GET", "/api/v2/users/{userId}"),
     ("GET", "/api/v2/users/{userId}/skills"),
@@ -63,7 +69,7 @@ EXPECTED_OPERATIONS = {
                              "StartContactCenterSession"],
     ("POST", "/api/v2/me/calls/{callId}"): [
         "Answer", "AttachUserData", "ClearCall", "CompleteConference", "CompleteTransfer",
-        "DeleteUserDataPair", "Fly", "Hangup", "Hold", "InitiateConference",
+        "DeleteUserData", "DeleteUserDataPair", "Fly", "Hangup", "Hold", "InitiateConference",
         "InitiateTransfer", "Retrieve", "SendDtmf", "SetMuteOn", "SingleStepConference",
         "SingleStepTransfer", "SwapCalls", "UpdateUserData",
     ],
@@ -239,7 +245,8 @@ def test_sometimes_absent_device_fields_are_optional(model: ApiModel) -> None:
     assert not forward.required and forward.seen == 2 and forward.examples == ["5999"]
     assert not work_mode.required and 0 < (work_mode.seen or 0) < (work_mode.total or 0)
     for path in ("/device/id", "/device/deviceState", "/device/userState",
-                 "/device/userState/state", "/device/phoneNumber", "/device/uri"):
+                 "/device/userState/state", "/device/phoneNumber", "/device/voiceEnvironmentUri",
+                 "/device/channels", "/device/dynamicPhoneNumber"):
         assert response_field(model, "GET", template, path).required, path
 
 
@@ -249,7 +256,10 @@ def test_formats(model: ApiModel) -> None:
         ("GET", "/api/v2/me/devices/{deviceId}", "/device/id", "uuid"),
         ("GET", "/api/v2/users/{userId}", "/user/contactCenterId", None),  # not in 8.5.201
         ("GET", "/api/v2/users/{userId}", "/user/uri", "uri"),
-        ("GET", "/api/v2/me/devices/{deviceId}", "/device/uri", "uri"),
+        ("GET", "/api/v2/me/devices/{deviceId}", "/device/voiceEnvironmentUri", "uri"),
+        ("GET", "/api/v2/me", "/user/features[]/uri", "uri"),
+        ("GET", "/api/v2/services/{serviceId}", "/service/uri", "uri"),
+        ("GET", "/api/v2/contacts/{contactId}", "/contact/uri", "uri"),
         ("GET", "/api/v2/me/calls/{callId}", "/call/uri", "uri"),
         ("GET", "/api/v2/users/{userId}", "/user/emailAddress", "email"),
         ("GET", "/api/v2/users/{userId}", "/user/id", None),  # hex32: no JSON Schema format
@@ -280,6 +290,23 @@ def test_enums(model: ApiModel) -> None:
     ]
     for method, template, path, values in expected:
         assert response_field(model, method, template, path).enum == values, path
+
+
+def test_the_unregistered_device_is_seen(model: ApiModel) -> None:
+    """ksippo's second DN has no registered phone: Inactive, and then without a userState."""
+    state = response_field(model, "GET", "/api/v2/me/devices", "/devices[]/deviceState")
+    assert state.examples == ["Active", "Inactive"]
+    user_state = response_field(model, "GET", "/api/v2/me/devices", "/devices[]/userState")
+    assert not user_state.required
+
+
+def test_call_and_feature_fields_have_the_real_types(model: ApiModel) -> None:
+    call = "/api/v2/me/calls/{callId}"
+    for path, wanted in [("/call/mute", "string"), ("/call/supervisorListeningIn", "boolean"),
+                         ("/call/case", "array"), ("/call/callUuid", "string")]:
+        assert response_field(model, "GET", call, path).type == wanted, path
+    auto = "/user/features[]/autoAssignOnContactCenterCreate"
+    assert response_field(model, "GET", "/api/v2/me", auto).type == "boolean"
 
 
 def test_names_and_ids_are_not_enums(model: ApiModel) -> None:

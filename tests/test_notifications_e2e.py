@@ -328,3 +328,7 @@ def test_a_fast_curl_session_beside_two_listeners_never_mixes_users(tmp_path: Pa
     for observation in observations:
         sample_user = observation.sample.user or collector.users.get(observation.sample.session)
         assert {n.user for n in observation.notices} <= {sample_user}
+    # The session asks ksippo's unregistered device for DoNotDisturbOn: the server refuses it
+    # and sends an ErrorMessage, which the site documents under its channel.
+    devices = built(store, tmp_path / "site").docs("notification-channels/v2-me-devices.md")
+    assert "## ErrorMessage" in devices and "<code>/devicePath</code>" in devices

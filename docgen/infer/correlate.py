@@ -1,6 +1,7 @@
 """Which notifications followed which operation: correlation by session and time.
 
-An operation sample is an accepted (HTTP 2xx) request that names an operation. A notice is
+An operation sample is a request that names an operation and was accepted (HTTP 2xx) or
+failed on the server (5xx). A notice is
 one data message delivered on the notifications path; its time is the end of the
 response that delivered it (`started + duration_ms`), the moment the client had it.
 
@@ -14,8 +15,11 @@ A notice follows a sample when, in this order:
   end, but not once the next operation of the same user (or session, when the user is
   unknown) has started, because every later notice may be that operation's doing.
 
-Rejected requests (4xx, 5xx, none) change nothing on the server, so they neither collect
-notices nor cut the window of the operation before them.
+Requests refused as client errors (4xx) or never answered change nothing on the server, so
+they neither collect notices nor cut the window of the operation before them. Server errors
+(5xx) are samples: a real Web Services 8.5.202 answers an operation its device cannot
+perform with HTTP 500 and then publishes an `ErrorMessage` on `/v2/me/devices`, which
+belongs to that operation, not to the one before it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ MAX_DISTINCT_SEQUENCES = 200
 
 @dataclass(frozen=True, slots=True)
 class OperationSample:
-    """One accepted operation request."""
+    """One operation request the server acted on (2xx) or failed on (5xx)."""
 
     key: Hashable  # what aggregates samples: e.g. (method, template, operation name)
     started: float

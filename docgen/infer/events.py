@@ -136,8 +136,8 @@ class EventCollector:
                        name: str | None) -> None:
         ended = ended_at(exchange)
         status = exchange.status or 0
-        if ended is None or not 200 <= status < 300:
-            return
+        if ended is None or not (200 <= status < 300 or status >= 500):
+            return  # 4xx: refused before anything happened on the server
         if name is None and (self.discriminator or exchange.method.upper() not in UNSAFE_METHODS):
             return
         kind = (exchange.method.upper(), template, name)

@@ -98,7 +98,10 @@ def test_login_and_agent_state_sequence(url: str) -> None:
         messages = collect(listener, 1)
         assert device_states(messages) == [name]
         assert messages[0]["channel"] == "/v2/me/devices"
-        assert messages[0]["data"]["devices"][0]["uri"].startswith(url + "/api/v2/devices/")
+        device = messages[0]["data"]["devices"][0]
+        assert device["voiceEnvironmentUri"].startswith(url + "/api/v2/voice-environments/")
+        assert set(messages[0]["data"]["metrics"]["eventProcessing"]) == {
+            "nodeProcessingTimeNanos", "serverGenerationTimestamp", "serverProcessingTimeTotalMs"}
     listener.disconnect()
 
 

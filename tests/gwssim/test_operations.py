@@ -64,13 +64,17 @@ def test_start_session_parameters_and_partial_success(url: str) -> None:
     assert agent.op("/api/v2/me", "StartContactCenterSession", channels="voice").code == 10
     only_bad = agent.op("/api/v2/me", "StartContactCenterSession", channels=["multimedia"])
     assert (only_bad.status, only_bad.code) == (500, 4)
-    partial = agent.op("/api/v2/me", "StartContactCenterSession", channels=["voice", "multimedia"])
+    unknown = agent.op("/api/v2/me", "StartContactCenterSession", channels=["fax"])
+    assert unknown.body["statusMessage"] == "Channel 'fax' is not available"
+    # As the real server: Interaction Server channels are answered as "multimedia", once.
+    partial = agent.op("/api/v2/me", "StartContactCenterSession",
+                       channels=["voice", "chat", "email"])
     assert partial.status == 200
     assert partial.body == {
         "statusCode": 7,
-        "succeeded": [{"statusCode": 0, "channel": "voice"}],
-        "failed": [{"statusCode": 4, "statusMessage": "Channel 'multimedia' is not available",
+        "failed": [{"statusCode": 4, "statusMessage": "Interaction server connection is not opened",
                     "channel": "multimedia"}],
+        "succeeded": [{"statusCode": 0, "channel": "voice"}],
     }
     assert user_state(agent)["state"] == "NotReady"
 
@@ -118,7 +122,8 @@ def test_external_call_hold_retrieve_dtmf_hangup(url: str) -> None:
                                      "formattedPhoneNumber": "(415) 555-0123",
                                      "digits": EXTERNAL}]
     assert call["userData"] == {"OrderId": "A-1"}
-    assert isinstance(call["duration"], str) and call["mute"] is False
+    assert isinstance(call["duration"], str) and call["mute"] == "Off"
+    assert call["callUuid"] == call["id"] and call["path"] == f"/calls/{call['id']}"
     assert {"Hold", "Hangup", "AttachUserData", "InitiateTransfer"} <= set(call["capabilities"])
     assert "Retrieve" not in call["capabilities"]
     assert agent.call_op(call["id"], "Retrieve").code == 2
@@ -147,11 +152,13 @@ def test_call_between_users_and_attached_data(url: str) -> None:
     assert (ringing["state"], ringing["callType"]) == ("Ringing", "Internal")
     assert ringing["connId"] == dialing["connId"] and ringing["id"] != dialing["id"]
     assert ringing["participants"][0]["phoneNumber"] == "5001"
-    assert set(ringing["capabilities"]) >= {"Answer", "Hangup"}
+    assert set(ringing["capabilities"]) >= {"Answer", "ClearCall"}
+    assert "Hangup" not in ringing["capabilities"] and "case" not in ringing
     assert callee.call_op(ringing["id"], "Hold").code == 2
     assert caller.call_op(dialing["id"], "Answer").code == 2
     assert callee.call_op(ringing["id"], "Answer").code == 0
     assert only_call(caller)["state"] == only_call(callee)["state"] == "Established"
+    assert only_call(callee)["case"] == []
     assert caller.call_op(dialing["id"], "AttachUserData").code == 1
     assert caller.call_op(dialing["id"], "AttachUserData", userData=[1]).code == 10
     assert caller.call_op(dialing["id"], "AttachUserData", userData={"Note": "vip"}).code == 0
@@ -160,14 +167,17 @@ def test_call_between_users_and_attached_data(url: str) -> None:
     assert caller.call_op(dialing["id"], "DeleteUserDataPair", key="OrderId").code == 0
     expected = {"Segment": "Plat", "Note": "vip"}
     assert only_call(caller)["userData"] == only_call(callee)["userData"] == expected
+    assert callee.call_op(ringing["id"], "DeleteUserData").code == 0
+    assert only_call(caller)["userData"] == only_call(callee)["userData"] == {}
     assert caller.call_op(dialing["id"], "Hangup").code == 0
     assert caller.calls() == [] and callee.calls() == []
 
 
-def test_callee_hanging_up_a_ringing_call_rejects_it(url: str) -> None:
+def test_callee_clearing_a_ringing_call_rejects_it(url: str) -> None:
     caller, callee = Session(url), Session(url, "amiller")
     caller.dial("5002")
-    assert callee.call_op(only_call(callee)["id"], "Hangup").code == 0
+    assert callee.call_op(only_call(callee)["id"], "Hangup").code == 2  # not offered
+    assert callee.call_op(only_call(callee)["id"], "ClearCall").code == 0
     assert caller.calls() == [] and callee.calls() == []
 
 
@@ -284,4 +294,25 @@ def test_mute_operations_follow_capabilities(url: str) -> None:
     assert agent.call_op(call["id"], "SetMuteOff").code == 2
     assert agent.call_op(call["id"], "SetMuteOn").code == 0
     muted = only_call(agent)
-    assert muted["mute"] is True and "SetMuteOff" in muted["capabilities"]
+    assert muted["mute"] == "On" and "SetMuteOff" in muted["capabilities"]
+
+
+def test_the_unregistered_device_refuses_operations(url: str) -> None:
+    """ksippo's second DN has no registered phone: Inactive, no userState, and what is asked
+    of it fails as on the real server (HTTP 500, statusCode 4)."""
+    agent = Session(url)
+    devices = agent.get("/api/v2/me/devices?fields=*").body["devices"]
+    assert [d["deviceState"] for d in devices] == ["Active", "Inactive"]
+    inactive = devices[1]
+    assert "userState" not in inactive and inactive["capabilities"] == ["DoNotDisturbOn",
+                                                                        "ForwardCallsOn"]
+    path = f"/api/v2/me/devices/{inactive['id']}"
+    message = f"Device '{inactive['phoneNumber']}' is not registered."
+    for reply in (agent.op(path, "DoNotDisturbOn"),
+                  agent.op(path + "/calls", "Dial", destination={"phoneNumber": "5002"})):
+        assert (reply.status, reply.body) == (500, {"statusCode": 4, "statusMessage": message})
+    assert agent.op(path, "Teleport").code == 10  # the request is checked first
+    assert agent.calls() == []
+    caller = Session(url, "amiller")
+    caller.dial(inactive["phoneNumber"])  # nobody can ring there: busy, released
+    assert caller.calls() == []

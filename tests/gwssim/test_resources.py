@@ -29,11 +29,13 @@ def test_users_have_valid_ids_devices_and_some_lack_email(gwssim_url: str) -> No
         detail = session.get(f"/api/v2/users/{user['id']}?subresources=*").body["user"]
         assert detail["devices"] and detail["skills"]
         for device in detail["devices"]:
-            assert UUID.match(device["id"])
+            assert UUID.match(device["id"]) and not {"uri", "path"} & set(device)
             assert device["e164Number"].startswith("+")
             assert device["telephonyNetwork"] in ("Private", "Public")
             assert device["doNotDisturb"] in ("On", "Off")
-            assert {"id", "displayName", "state"} <= set(device["userState"])
+            assert device["channels"] == ["voice"] and device["dynamicPhoneNumber"] == ""
+            if device["deviceState"] == "Active":
+                assert {"id", "displayName", "state"} <= set(device["userState"])
         for skill in detail["skills"]:
             assert list(skill) == ["id", "name", "level"] and UUID.match(skill["id"])
 
@@ -72,7 +74,9 @@ def test_me_subresources(gwssim_url: str) -> None:
     assert {"skills", "devices", "calls", "channels"} <= set(every)
     some = session.get("/api/v2/me?subresources=skills,devices").body["user"]
     assert "skills" in some and "devices" in some and "calls" not in some
-    assert session.get("/api/v2/me?subresources=features").body["user"]["features"]
+    features = session.get("/api/v2/me?subresources=features").body["user"]["features"]
+    assert features and all(f["path"] == f"/features/{f['id']}" for f in features)
+    assert all(f["uri"] == f"{gwssim_url}/api/v2{f['path']}" for f in features)
     bad = session.get("/api/v2/me?subresources=spaceships")
     assert (bad.status, bad.code) == (400, 10)
 
@@ -80,15 +84,16 @@ def test_me_subresources(gwssim_url: str) -> None:
 def test_me_collections(gwssim_url: str) -> None:
     session = Session(gwssim_url)
     devices = session.get("/api/v2/me/devices").body
-    assert list(devices) == ["statusCode", "uris"] and len(devices["uris"]) == 1
-    full = session.get("/api/v2/me/devices?fields=*").body["devices"][0]
-    assert devices["uris"][0] == full["uri"] == f"{gwssim_url}/api/v2{full['path']}"
-    assert full["phoneNumber"] == "5001"
-    picked = session.get("/api/v2/me/devices?fields=id,phoneNumber").body
+    assert list(devices) == ["statusCode", "uris"] and len(devices["uris"]) == 2
+    full, second = session.get("/api/v2/me/devices?fields=*").body["devices"]
+    assert devices["uris"][0] == f"{gwssim_url}/api/v2/devices/{full['id']}"
+    assert (full["phoneNumber"], second["phoneNumber"]) == ("5001", "5101")
+    picked = session.get("/api/v2/me/devices?fields=id,phoneNumber&deviceState=Active").body
     assert picked == {"statusCode": 0, "devices": [{"id": full["id"], "phoneNumber": "5001"}]}
     one = session.get(f"/api/v2/me/devices/{full['id']}").body
     assert one["device"]["id"] == full["id"]
-    assert session.get(full["uri"].replace(gwssim_url, "")).code == 0  # uris resolve
+    for device_uri in devices["uris"]:  # uris resolve
+        assert session.get(device_uri.replace(gwssim_url, "")).code == 0
     skills = session.get("/api/v2/me/skills").body["uris"]
     assert skills and session.get(skills[0].replace(gwssim_url, "")).code == 0
     assert session.get("/api/v2/me/calls").body == {"statusCode": 0, "uris": []}
@@ -146,3 +151,58 @@ def test_gzip_when_asked(gwssim_url: str) -> None:
 def test_urls_longer_than_2000_characters_are_refused(gwssim_url: str) -> None:
     reply = Session(gwssim_url).get("/api/v2/users?userName=" + "x" * 2000)
     assert (reply.status, reply.code) == (400, 10)
+
+
+def test_services(gwssim_url: str) -> None:
+    session = Session(gwssim_url)
+    uris = session.get("/api/v2/services").body
+    assert list(uris) == ["statusCode", "uris"] and len(uris["uris"]) == 4
+    listed = session.get("/api/v2/services?fields=*").body["services"]
+    assert [s["type"] for s in listed] == ["Provisioning", "Voice", "MultiMediaState",
+                                           "MultiMediaContent"]
+    voice = listed[1]
+    device = session.get("/api/v2/me/devices?fields=*").body["devices"][0]
+    assert device["voiceEnvironmentUri"].endswith("/voice-environments/" + voice["id"])
+    assert uris["uris"][1] == voice["uri"] == f"{gwssim_url}/api/v2/services/{voice['id']}"
+    assert session.get(f"/api/v2/services/{voice['id']}").body == {"statusCode": 0,
+                                                                  "service": voice}
+    picked = session.get("/api/v2/services?fields=id,state&state=Inactive").body["services"]
+    assert [list(s) for s in picked] == [["id", "state"]] * 2
+    assert session.get(f"/api/v2/services/{voice['id']}?fields=name").body["service"] == {
+        "name": voice["name"]}
+    for bad, code in (("/api/v2/services/nope", 6), ("/api/v2/services?subresources=x", 10)):
+        assert session.get(bad).code == code
+
+
+def test_contacts(gwssim_url: str) -> None:
+    session = Session(gwssim_url)
+    contact = session.get("/api/v2/contacts/63630bbebf4840d7a0bffd6312bc29ff?type=User").body
+    found = contact["contact"]
+    assert (found["name"], found["type"], found["path"]) == (
+        "ksippo", "User", "/contacts/63630bbebf4840d7a0bffd6312bc29ff")
+    assert [n["phoneNumber"] for n in found["phoneNumbers"]] == ["5001", "5101"]
+    assert found["employeeId"] == "ksippo"  # no employee id in the seed: the user name
+    uris = session.get("/api/v2/contacts").body["uris"]
+    assert uris[0] == found["uri"] and len(uris) >= 6
+    named = session.get("/api/v2/contacts?fields=id,name&sortBy=name&order=Descending").body
+    names = [c["name"] for c in named["contacts"]]
+    assert names == sorted(names, reverse=True) and all(len(c) == 2 for c in named["contacts"])
+    assert session.get("/api/v2/contacts/0123456789abcdef0123456789abcdef").code == 6
+
+
+def test_device_tserver_settings(gwssim_url: str) -> None:
+    session = Session(gwssim_url)
+    device = session.device()["id"]
+    body = session.get(f"/api/v2/devices/{device}/settings/tserver").body
+    assert list(body) == ["statusCode", "settings", "key"] and body["key"] == "name"
+    assert all(list(s) == ["name", "value"] and isinstance(s["value"], str)
+               for s in body["settings"])
+    mine = session.get(f"/api/v2/me/devices/{device}/settings/tserver").body
+    assert mine == body
+    one = session.get(f"/api/v2/devices/{device}/settings/tserver?name=record&fields=value")
+    assert one.body["settings"] == [{"value": "false"}]
+    other = Session(gwssim_url, "amiller").device()["id"]
+    assert session.get(f"/api/v2/devices/{other}/settings/tserver").code == 0
+    assert session.get(f"/api/v2/me/devices/{other}/settings/tserver").code == 6
+    assert session.get("/api/v2/devices/00000000-0000-4000-8000-000000000000/settings/"
+                       "tserver").code == 6

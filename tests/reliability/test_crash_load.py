@@ -48,6 +48,7 @@ def stored_ids(store: Path) -> set[str]:
         return {dict(ex.query).get("id", "") for ex in reader.exchanges()}
 
 
+@pytest.mark.timeout(900)  # 50 proxy starts; slow when the machine is shared
 def test_50_kill_9_at_random_points_under_load(tmp_path: Path) -> None:
     store = tmp_path / "crash.sqlite"
     rng = random.Random(50)

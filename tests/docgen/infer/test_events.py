@@ -252,3 +252,27 @@ def test_long_recordings_are_correlated_in_flushes_with_the_same_result(
             voice_operation(whole, name, template).event_sequences
     assert voice_operation(flushed, "NotReady").events[0].seen == "40/40"
     assert len(buffered) > 20 and max(buffered[:-1]) < 30  # bounded, not 40 x 8
+
+
+def test_a_server_error_collects_the_error_message_it_caused() -> None:
+    # As a real 8.5.202 server does: an operation the device can't perform answers HTTP 500
+    # and an ErrorMessage follows on /v2/me/devices. It belongs to that operation, not to
+    # the Ready before it; a 400 before it changes nothing.
+    error = {"messageType": "ErrorMessage", "devicePath": f"/devices/{DEVICE_ID}",
+             "deviceUri": f"http://gws.example/api/v2/devices/{DEVICE_ID}"}
+    device = f"/api/v2/me/devices/{DEVICE_ID}"
+    capture = [
+        *handshake("c1", 1.0, session="s-listen"),
+        operation_call(VOICE, "Ready", 10.0),
+        connect("c1", 9.5, device_message("Ready"), duration_ms=550, session="s-listen"),
+        operation_call(device, "DoNotDisturbOn", 11.0, status=400),
+        operation_call(device, "DoNotDisturbOn", 12.0, status=500),
+        connect("c1", 10.1, {"channel": "/v2/me/devices", "data": error}, duration_ms=2000,
+                session="s-listen"),
+    ]
+    model = build_model(sorted(capture, key=lambda exchange: exchange.started))
+    ready = voice_operation(model, "Ready")
+    assert [e.message_type for e in ready.events] == ["DeviceStateChangeMessage"]
+    refused = voice_operation(model, "DoNotDisturbOn", "/api/v2/me/devices/{deviceId}")
+    (event,) = refused.events
+    assert (event.message_type, event.seen) == ("ErrorMessage", "1/1")
