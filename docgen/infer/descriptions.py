@@ -69,7 +69,13 @@ WS_ENDPOINTS: dict[tuple[str, str], str] = {
     ("GET", "/users/{}/devices"): "One user's devices: `uris`, or device objects with `fields`.",
     ("GET", "/contacts"): "The contact directory, with the same filters as `/users`.",
     ("GET", "/contacts/{}"): "One contact by id.",
-    ("GET", "/services"): "The services Web Services is connected to.",
+    ("GET", "/services"):
+        "The services of the contact center (voice, chat...) and their state; `fields` for "
+        "the objects, filters such as `state=Active`.",
+    ("GET", "/services/{}"): "One service by id: its name, type and state.",
+    ("GET", "/me/devices/{}/settings/tserver"):
+        "The T-Server settings of one of the agent's devices (read-only).",
+    ("GET", "/devices/{}/settings/tserver"): "The T-Server settings of a device, by device id.",
     ("GET", "/me/groups"): "The agent's groups (for example business units, `type=`).",
     ("GET", "/me/features"): "The features enabled for the agent.",
     ("GET", "/queues"): "The queues (filter by `channel=`).",
