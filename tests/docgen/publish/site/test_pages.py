@@ -215,3 +215,28 @@ def test_operations_only_ever_rejected_are_listed_apart() -> None:
     assert "Hold" in overview and "Fly" not in overview
     rejected_part = page.split("## Rejected by the server", 1)[1]
     assert "Fly" in rejected_part and "Hold" not in rejected_part
+
+
+def test_nav_labels_are_short_and_transport_and_unmatched_are_apart() -> None:
+    from docgen.publish.site.mkdocs import MAX_LABEL, nav_label
+
+    assert nav_label("POST", "/api/v2/me/calls/{callId}", "me") == "POST calls/{callId}"
+    assert nav_label("GET", "/api/v2/users/{userId}", "users") == "GET users/{userId}"
+    assert nav_label("GET", "/api/v2/me", "me") == "GET me"
+    assert nav_label("POST", "/api/v2/me/devices/{deviceId}/calls", "me") == (
+        "POST devices/{id}/calls")
+    long = nav_label("GET", "/api/v2/me/" + "/".join(["segment"] * 8), "me")
+    assert long.startswith("GET \u2026") and len(long) <= MAX_LABEL + 1
+    model = sample_model()
+    model.endpoints += [
+        Endpoint("GET", "/api/v2/no/such/resource", status_codes={404: 1}),
+        Endpoint("POST", "/api/v2/notifications/handshake", status_codes={200: 1},
+                 is_notifications=True)]
+    files = render_site(model, SiteOptions(), None)
+    nav = yaml.safe_load(files["mkdocs.yml"])["nav"]
+    sections = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert "no" not in sections and "notifications" not in sections
+    assert {"Unmatched requests": "unmatched-requests/index.md"} in nav
+    assert {"POST handshake": "notifications/post-api-v2-notifications-handshake.md"} in next(
+        item["Notifications"] for item in nav if "Notifications" in item)
+    assert "## GET /api/v2/no/such/resource" in files["docs/unmatched-requests/index.md"]
