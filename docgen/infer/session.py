@@ -25,14 +25,9 @@ from http.cookies import SimpleCookie
 from docgen.capture.record import Exchange
 from docgen.infer.accumulators import auth_kind
 from docgen.infer.headers import UNDOCUMENTED_RESPONSE
-from docgen.infer.model import (
-    ApiModel,
-    OpenEndpoint,
-    SessionCookie,
-    SessionDoc,
-    SessionHeader,
-)
+from docgen.infer.model import ApiModel
 from docgen.infer.profile import Profile
+from docgen.infer.session_doc import OpenEndpoint, SessionCookie, SessionDoc, SessionHeader
 
 MAX_NAMES = 32
 MAX_SET_BY = 3

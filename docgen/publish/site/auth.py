@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 
 from docgen.capture.record import basic_user, is_basic
-from docgen.infer.model import ApiModel, SessionDoc
+from docgen.infer.model import ApiModel
+from docgen.infer.session_doc import SessionDoc
 from docgen.publish import markdown as md
 from docgen.publish.curl import target_url, variable_name
 

@@ -7,7 +7,8 @@ import subprocess
 
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
-from docgen.infer.model import ApiModel, SessionCookie, SessionDoc, SessionHeader
+from docgen.infer.model import ApiModel
+from docgen.infer.session_doc import SessionCookie, SessionDoc, SessionHeader
 from docgen.publish.site.auth import first_requests, render_auth
 from tests.support.site_models import exchange, session_capture
 
