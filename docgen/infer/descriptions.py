@@ -137,6 +137,12 @@ WS_OPERATIONS: dict[str, str] = {
     "DeleteUserDataPair": "Remove one attached data `key` (required). " + _DATA_NOTE,
 }
 
+# The operation that opens a working session after login (agent state and call operations
+# need it): (method, template below the base path, operationName), per profile.
+SESSION_START: dict[str, tuple[str, str, str]] = {
+    "webservices": ("POST", "/me", "StartContactCenterSession"),
+}
+
 PROFILE_TEXTS: dict[str, tuple[dict[tuple[str, str], str], dict[str, str]]] = {
     "webservices": (WS_ENDPOINTS, WS_OPERATIONS),
 }

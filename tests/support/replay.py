@@ -54,12 +54,13 @@ def page_examples(page_html: str) -> list[Example]:
     return found
 
 
-def first_requests(auth_html: str) -> str:
-    """The bash block under "First requests" on the Authentication page."""
+def first_requests(auth_html: str) -> list[str]:
+    """The bash blocks under "First requests" on the Authentication page: the login, then
+    (Web Services) the command that starts a contact center session."""
     section = auth_html.split('id="first-requests"', 1)[1]
-    blocks = _BASH.findall(section)
+    blocks = [code_text(block) for block in _BASH.findall(section)]
     assert blocks, "no first-requests block"
-    return code_text(blocks[0])
+    return blocks
 
 
 def password_of(user: str) -> str:

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
-from docgen.capture.record import basic_user, is_basic
+from docgen.capture.record import Exchange, basic_user, is_basic
+from docgen.capture.redact import MASK
+from docgen.infer.descriptions import SESSION_START, relative_key
 from docgen.infer.model import ApiModel
+from docgen.infer.profile import PROFILES
 from docgen.infer.session_doc import SessionDoc
 from docgen.publish import markdown as md
-from docgen.publish.curl import target_url, variable_name
+from docgen.publish.curl import curl_command, target_url, variable_name
 
 PAGE = "authentication.md"
 NAV_TITLE = "Authentication"
@@ -79,6 +83,37 @@ def first_requests(model: ApiModel, base_url: str, variables: Iterable[str],
     return md.fence("\n".join(lines) or "# The examples need no secrets.", "bash")
 
 
+def session_start(model: ApiModel) -> Exchange | None:
+    """The recorded, accepted request that opens a working session (the profile's
+    SESSION_START operation), sent as `$USERNAME:$PASSWORD` like the login."""
+    profile = PROFILES.get(model.profile)
+    wanted = SESSION_START.get(model.profile)
+    if profile is None or wanted is None:
+        return None
+    method, template, name = wanted
+    for ep in model.endpoints:
+        if ep.method != method or relative_key(ep.template, profile) != template:
+            continue
+        for op in ep.operations:
+            accepted = [ex for ex in op.examples if 200 <= (ex.status or 0) < 300]
+            if op.name == name and accepted:
+                # A masked Basic value stands for "your user and password" in curl_command.
+                headers = [(key, f"Basic {MASK}" if key.lower() == "authorization" else value)
+                           for key, value in accepted[0].request_headers]
+                return replace(accepted[0], request_headers=headers)
+    return None
+
+
+def start_section(model: ApiModel, base_url: str) -> list[str]:
+    start = session_start(model)
+    if start is None:
+        return []
+    command = curl_command(start, base_url).render()
+    name = md.code(SESSION_START[model.profile][2])
+    return [f"Agent-state and call operations also need a contact center session: start one "
+            f"({name}, recorded) in the same shell:", md.fence(command, "bash")]
+
+
 def schemes_table(doc: SessionDoc) -> str:
     rows = [[md.text(SCHEME_NAMES.get(kind, kind)), str(count)]
             for kind, count in doc.schemes.items()]
@@ -135,5 +170,6 @@ def render_auth(model: ApiModel, base_url: str, variables: Iterable[str],
               "Run these in your shell before the examples: they log in and export every "
               "placeholder the curl examples use. The Python examples read the same names "
               "from the environment, so run them from the same shell.",
-              first_requests(model, base_url, variables, users)]
+              first_requests(model, base_url, variables, users),
+              *start_section(model, base_url)]
     return "\n\n".join(parts) + "\n"

@@ -140,10 +140,6 @@ def test_serve_command_prints_its_url(tmp_path: Path) -> None:
 
 # --- end to end: gwssim + wsdoc record + real curl + wsdoc build --------------------------
 
-START_VOICE = ('curl -sS -o /dev/null -u "$USERNAME:$PASSWORD" -b "JSESSIONID=$JSESSIONID" '
-               '-H "Content-Type: application/json" -H "X-CSRF-TOKEN: $CSRF_TOKEN" '
-               """-d '{"operationName":"StartContactCenterSession","channels":["voice"]}' """)
-
 # Operations whose recorded outcome needs a state first: the same command with this body
 # runs before (e.g. DoNotDisturbOff only succeeds after DoNotDisturbOn).
 PRECONDITIONS = {
@@ -153,12 +149,14 @@ PRECONDITIONS = {
 }
 
 
-def replay(example: Example, block: str, base: str, workdir: Path, python: bool) -> int:
+def replay(example: Example, blocks: list[str], workdir: Path, python: bool) -> int:
     """Run one example as a reader would: the first-requests block as the example's user,
-    a contact center session for operations, the state the example needs, the example."""
+    the page's contact center session command for operations, the state the example needs,
+    then the example."""
+    block, start = blocks
     env = session_env(block, example.user, str(workdir))
     if "-X POST" in example.curl and "StartContactCenterSession" not in example.curl:
-        run_curl(f"{START_VOICE} {base}/api/v2/me", env)
+        run_curl(start, env)
     for needs, before in PRECONDITIONS.items():
         if needs in example.curl:
             run_curl(example.curl.replace(needs, before), env)
@@ -218,11 +216,13 @@ def test_recorded_examples_replay_with_the_recorded_status(
     """The first-requests block, then every example of the site: each gets the status shown
     beside it, except those the page marks as naming an id of the recorded session only."""
     site, base = recorded_site
-    block = first_requests((site / "public/authentication.html").read_text())
+    blocks = first_requests((site / "public/authentication.html").read_text())
+    block = blocks[0]
     assert "export JSESSIONID=" in block and "export CSRF_TOKEN=" in block
+    assert len(blocks) == 2 and "StartContactCenterSession" in blocks[1]
     examples = site_examples(site / "public")
     assert len(examples) >= 30
-    results = [(example, replay(example, block, base, tmp_path, python))
+    results = [(example, replay(example, blocks, tmp_path, python))
                for example in examples]
     checked = [(e, got) for e, got in results if not e.recorded_only]
     assert len(checked) >= 20
