@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 DURABILITY = {"sync": "NORMAL", "fsync": "FULL", "async": "NORMAL"}
 COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
+# async durability: how long the writer waits for a batch to fill. No response waits for
+# it, and fewer, larger commits leave the event loop more of the GIL than sync's.
+ASYNC_LINGER_S = 0.02
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
@@ -101,9 +104,10 @@ class Recorder:
         if self.writer is not None:
             self.writer.close()
         try:
-            self.writer = StoreWriter(path, self._prepare, DURABILITY[self.durability],
-                                      annotate=self._check if self.checker else None,
-                                      notify=self._release)
+            self.writer = StoreWriter(
+                path, self._prepare, DURABILITY[self.durability],
+                annotate=self._check if self.checker else None, notify=self._release,
+                linger=ASYNC_LINGER_S if self.durability == "async" else 0.0)
         except WsdocError as exc:
             raise exceptions.OptionsError(str(exc)) from None
 

@@ -187,13 +187,15 @@ def trace_inference(store: Path) -> dict[str, Any]:
     return {"endpoints": endpoints, "traced_peak_mb": round(peak / 2**20, 2)}
 
 
-def run_m2s(flows: Path, size: int, budget: float) -> dict[str, Any]:
-    """Both passes of mitmproxy2swagger; their times, peak memory and the paths found."""
+def run_m2s(flows: Path, size: int | str, budget: float, prefix: str = API_PREFIX,
+            file_format: str = "flow") -> dict[str, Any]:
+    """Both passes of mitmproxy2swagger; their times, peak memory and the paths found.
+    `size` is the number of flows (or a tag naming the capture)."""
     executable = ensure_m2s()
     spec = flows.with_name(f"m2s-{size}.yaml")
     spec.unlink(missing_ok=True)
-    command = [str(executable), "-i", str(flows), "-o", str(spec), "-p", API_PREFIX,
-               "-r", ID_REGEX, "-s", "-f", "flow"]
+    command = [str(executable), "-i", str(flows), "-o", str(spec), "-p", prefix,
+               "-r", ID_REGEX, "-s", "-f", file_format]
     passes = []
     for number in (1, 2):
         measured = run_measured(command, budget, flows.parent)
@@ -207,7 +209,8 @@ def run_m2s(flows: Path, size: int, budget: float) -> dict[str, Any]:
     return {"status": "ok", "passes": passes,
             "seconds": round(sum(p["seconds"] for p in passes), 2),
             "cpu_seconds": round(sum(p["cpu_seconds"] for p in passes), 2),
-            "flows_per_s": round(size / sum(p["seconds"] for p in passes)),
+            "flows_per_s": (round(size / sum(p["seconds"] for p in passes))
+                            if isinstance(size, int) else None),
             "peak_rss_mb": max(p["peak_rss_mb"] for p in passes),
             "endpoints": _spec_endpoints(spec)}
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from docgen.capture import fastjson
+from docgen.capture.import_pool import ROWS_PER_TRANSACTION, Row, flow_file_rows, redacted_rows
 from docgen.capture.record import Body, Exchange, Pairs
-from docgen.capture.redact import RedactionError, Redactor
+from docgen.capture.redact import Redactor
 from docgen.errors import WsdocError
 
 MAX_BODY = 10 * 1024 * 1024  # same default as the recorder's kept-body limit
-BATCH = 500
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -51,25 +52,28 @@ def read_exchanges(path: Path) -> tuple[str, Iterator[Exchange]]:
     return kind, (read_har(path) if kind == "har" else read_flows(path))
 
 
-def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResult:
-    """Read, redact and append in batches; returns the counts."""
-    kind, exchanges = read_exchanges(Path(path))
+def import_file(path: str | Path, store: Any, redactor: Redactor,
+                workers: int | None = None) -> ImportResult:
+    """Read, redact and append in large transactions; returns the counts. Flow files are
+    decoded and redacted on `workers` processes (default: every core, for large files)."""
+    source = Path(path)
+    kind = detect_format(source)
     result = ImportResult(kind)
-    batch: list[Exchange] = []
-    for exchange in exchanges:
-        try:
-            batch.append(redactor.redact(exchange))
-        except RedactionError:
-            result.skipped += 1
-            continue
-        if len(batch) >= BATCH:
-            store.append(batch)
-            result.imported += len(batch)
-            batch = []
-    if batch:
-        store.append(batch)
-        result.imported += len(batch)
+    batches = (flow_file_rows(source, redactor, MAX_BODY, workers) if kind == "flows"
+               else har_rows(source, redactor))
+    for rows, skipped in batches:
+        result.skipped += skipped
+        if rows:
+            store.append_rows(rows)
+            result.imported += len(rows)
     return result
+
+
+def har_rows(path: Path, redactor: Redactor) -> Iterator[tuple[list[Row], int]]:
+    """Store rows of a HAR file's entries, redacted, in batches of one transaction."""
+    entries = read_har(path)
+    while chunk := list(islice(entries, ROWS_PER_TRANSACTION)):
+        yield redacted_rows(chunk, redactor)
 
 
 # -- HAR -----------------------------------------------------------------------------------
@@ -77,7 +81,7 @@ def import_file(path: str | Path, store: Any, redactor: Redactor) -> ImportResul
 
 def read_har(path: Path) -> Iterator[Exchange]:
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        document = fastjson.load_document(path.read_bytes())
         entries = document["log"]["entries"]
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise WsdocError(f"{path}: not a HAR 1.2 file ({type(exc).__name__})") from exc

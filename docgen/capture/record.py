@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from docgen.capture import fastjson
 
 Pairs = list[tuple[str, str]]
 
@@ -33,7 +34,7 @@ class Body:
         """Parsed JSON, or raise ValueError when the body is not JSON."""
         if self.content is None:
             raise ValueError("body not kept")
-        return json.loads(self.content)
+        return fastjson.loads(self.content)
 
 
 @dataclass
@@ -118,7 +119,7 @@ def read_json(body: Body) -> tuple[Any, str]:
         return None, ABSENT
     if "json" in body.content_type or body.content.lstrip()[:1] in (b"{", b"["):
         try:
-            return json.loads(body.content), ""
+            return fastjson.loads(body.content), ""
         except RecursionError:
             return None, "invalid JSON (nested too deep to parse)"
         except ValueError:  # includes UnicodeDecodeError

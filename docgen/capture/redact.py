@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from docgen.capture import fastjson
 from docgen.capture.record import Body, Exchange, Pairs, basic_user, decode_basic, is_basic
 
 # Brackets mark it as a placeholder for secret scanners (detect-secrets ignores it)
@@ -161,7 +162,7 @@ class Redactor:
     def json_bytes(self, content: bytes) -> bytes | None:
         """Redacted JSON bytes, the original bytes when nothing changed, None if not JSON."""
         try:
-            document = json.loads(content)
+            document = fastjson.loads(content)
         except (ValueError, RecursionError):
             return None
         redacted, changed = self.json_value(document)

@@ -12,9 +12,12 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mitmproxy import http
 from mitmproxy.net.http import url
+
+if TYPE_CHECKING:  # importing mitmproxy.http costs half a second `wsdoc import` never needs
+    from mitmproxy import http
 
 from docgen.capture.record import Body, Exchange, Pairs
 

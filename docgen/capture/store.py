@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from docgen.capture import fastjson
 from docgen.capture.record import Body, Exchange
 from docgen.errors import WsdocError
 
@@ -160,7 +161,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
-    return [(str(name), str(value)) for name, value in json.loads(text)]
+    return [(str(name), str(value)) for name, value in fastjson.loads(text)]
 
 
 def to_row(ex: Exchange) -> tuple[Any, ...]:
@@ -212,6 +213,11 @@ class Store:
         """Insert exchanges in one transaction."""
         with transaction(self.conn):
             self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
+
+    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows made by `to_row` (e.g. in import worker processes) in one transaction."""
+        with transaction(self.conn):
+            self.conn.executemany(INSERT_SQL, rows)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])

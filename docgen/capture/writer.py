@@ -4,7 +4,9 @@ Items are queued by the proxy; the thread takes everything waiting (up to `batch
 turns each item into a record with `prepare` (decode + redact, also off the loop),
 inserts them in one transaction, commits once, then calls each item's `done` callback.
 One commit per batch is what keeps sync durability cheap under load: while one batch
-commits, the next one queues up.
+commits, the next one queues up. With a `linger` (async durability, where no response
+waits for the commit) the thread also waits that long for a batch to fill, so a trickle
+of flows costs one commit and one GIL-holding burst per linger instead of one per flow.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +46,10 @@ class StoreWriter:
 
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
                  synchronous: str = "NORMAL", batch_max: int = 256,
-                 annotate: Annotate | None = None, notify: Notify | None = None) -> None:
+                 annotate: Annotate | None = None, notify: Notify | None = None,
+                 linger: float = 0.0) -> None:
         self.path = Path(path)
+        self.linger = linger
         self.prepare = prepare
         self.annotate = annotate
         self.notify = notify
@@ -70,9 +75,11 @@ class StoreWriter:
         if first is _STOP:
             return [], True
         batch, stop = [first], False
+        deadline = time.monotonic() + self.linger
         while len(batch) < self.batch_max:
             try:
-                item = self.queue.get_nowait()
+                wait = deadline - time.monotonic()
+                item = self.queue.get(timeout=wait) if wait > 0 else self.queue.get_nowait()
             except queue.Empty:
                 break
             if item is _STOP:

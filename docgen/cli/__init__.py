@@ -2,28 +2,33 @@
 
 One module per command group (record, infer, site, drift, demo, sim), registered here
 explicitly; shared options live in `docgen.cli.options`, error handling in
-`docgen.cli.group`.
+`docgen.cli.group`. A command's module is imported only when that command runs (or help
+lists it): `wsdoc import` should not pay for the simulator's aiohttp or the site's mkdocs.
 """
 
 from __future__ import annotations
 
 import click
 
-from docgen.cli.demo import demo
-from docgen.cli.drift import check, diff
 from docgen.cli.group import WsdocGroup
-from docgen.cli.infer import endpoints, explain_path, import_command, openapi
-from docgen.cli.record import record
-from docgen.cli.sim import sim
-from docgen.cli.site import build, serve
+
+COMMANDS = {  # name -> "module:attribute", in the order `wsdoc --help` lists them
+    "record": "docgen.cli.record:record",
+    "import": "docgen.cli.infer:import_command",
+    "endpoints": "docgen.cli.infer:endpoints",
+    "explain-path": "docgen.cli.infer:explain_path",
+    "openapi": "docgen.cli.infer:openapi",
+    "build": "docgen.cli.site:build",
+    "serve": "docgen.cli.site:serve",
+    "check": "docgen.cli.drift:check",
+    "diff": "docgen.cli.drift:diff",
+    "demo": "docgen.cli.demo:demo",
+    "sim": "docgen.cli.sim:sim",
+}
 
 
-@click.group(cls=WsdocGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WsdocGroup, commands=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wsdoc")
 def main() -> None:
     """Record JSON API traffic through a proxy and publish it as API documentation."""
-
-
-for command in (record, import_command, endpoints, explain_path, openapi, build, serve,
-                check, diff, demo, sim):
-    main.add_command(command)

@@ -6,8 +6,10 @@ store exit 2; click's usage errors keep their status but lose the usage banner.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import click
@@ -16,7 +18,22 @@ from docgen.errors import WsdocError
 
 
 class WsdocGroup(click.Group):
-    """A click group whose every error is one line on stderr and a non-zero exit."""
+    """A click group whose every error is one line on stderr and a non-zero exit, and
+    whose commands (given as {name: "module:attribute"}) are imported on first use."""
+
+    def __init__(self, *args: Any, commands: Mapping[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.lazy, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False

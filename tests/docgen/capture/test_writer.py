@@ -36,3 +36,17 @@ def test_group_commit_calls_back_after_commit(tmp_path: Path) -> None:
     assert results["skip"] is False and results["boom"] is False
     with Store(tmp_path / "w.sqlite") as store:
         assert store.count() == 500
+
+
+def test_linger_gathers_a_trickle_into_one_batch(tmp_path: Path) -> None:
+    # async durability: the thread waits (up to `linger`) for a batch to fill, so items
+    # submitted one by one share one commit; a full batch ends the wait at once.
+    batches: list[int] = []
+    writer = StoreWriter(tmp_path / "w.sqlite", make, batch_max=3, linger=60.0,
+                         notify=lambda results: batches.append(len(results)))
+    for index in range(6):
+        writer.submit(f"/p{index}", lambda ok: None)
+    writer.close()
+    assert batches == [3, 3]
+    with Store(tmp_path / "w.sqlite") as store:
+        assert store.count() == 6

@@ -1,0 +1,251 @@
+"""Read `mitmdump -w` flow files fast: tnetstring state dicts, never `Flow` objects.
+
+mitmproxy's `FlowReader` decodes each record with a pure-Python tnetstring parser that
+slices a memoryview per value, then builds a full `HTTPFlow` (connections, certificates,
+type-checked dataclasses) only for us to copy a dozen fields out of it again. Here a record
+is decoded by `loads` (offsets into one bytes object, no memoryview copies) and its state
+dict goes straight to a `FlowSnapshot`, the same one `snapshot()` takes from a live flow,
+so `to_exchange` makes the very record the recorder and the `FlowReader` path make.
+
+tnetstring3 on PyPI was tried first: it has no `;` (text) tag, which mitmproxy writes for
+every str, so it cannot read these files.
+
+Files of an older flow format go through mitmproxy's own `compat.migrate_flow` (plain dict
+rewriting), so every version mitmproxy reads is read here the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import IO, Any
+
+from docgen.capture.snapshot import FlowSnapshot
+
+READ_SIZE = 1 << 20  # bytes read from the file at a time
+MAX_DIGITS = 12  # as mitmproxy: a longer length prefix is not a tnetstring
+CURRENT_VERSION = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
+HTTP2 = (b"HTTP/2.0", b"HTTP/3")
+
+
+class FlowFileError(ValueError):
+    """The bytes are not a (complete) tnetstring flow record."""
+
+
+# -- tnetstring ---------------------------------------------------------------------------
+
+
+def loads(data: bytes, wanted: dict[str, Any] | None = None) -> Any:
+    """One tnetstring value; FlowFileError when `data` is not exactly one value. With
+    `wanted` (see `_dict_of`), only those keys of a dict are decoded."""
+    try:
+        value, end = _value(data, 0) if wanted is None else _dict_of(data, 0, wanted)
+    except (ValueError, IndexError, RecursionError) as exc:
+        raise FlowFileError(f"not a tnetstring: {exc}") from None
+    if end != len(data):
+        raise FlowFileError("not a tnetstring: trailing bytes")
+    return value
+
+
+def _value(data: bytes, pos: int) -> tuple[Any, int]:
+    """The value starting at `pos` and the offset just past it (its type tag)."""
+    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
+    start = colon + 1
+    stop = start + int(data[pos:colon])
+    tag = data[stop]  # IndexError when the length runs past the data
+    if tag == 44:  # ","  bytes
+        return data[start:stop], stop + 1
+    if tag == 59:  # ";"  text
+        return data[start:stop].decode("utf-8"), stop + 1
+    if tag == 125:  # "}"  dict
+        items = _items(data, start, stop)
+        return dict(zip(items[::2], items[1::2], strict=True)), stop + 1
+    if tag == 93:  # "]"  list
+        return _items(data, start, stop), stop + 1
+    return _scalar(tag, data[start:stop]), stop + 1
+
+
+def _items(data: bytes, pos: int, stop: int) -> list[Any]:
+    """The values of a container's body; strings (most values) decoded inline, since a
+    call per value is most of the cost."""
+    items: list[Any] = []
+    index = data.index
+    while pos < stop:
+        colon = index(b":", pos, pos + MAX_DIGITS + 1)
+        end = colon + 1 + int(data[pos:colon])
+        tag = data[end]
+        if tag == 44:
+            items.append(data[colon + 1:end])
+        elif tag == 59:
+            items.append(data[colon + 1:end].decode("utf-8"))
+        else:
+            value, _ = _value(data, pos)
+            items.append(value)
+        pos = end + 1
+    if pos != stop:
+        raise ValueError("container length does not match its items")
+    return items
+
+
+def _closed(end: int, stop: int) -> int:
+    if end != stop:
+        raise ValueError("container length does not match its items")
+    return stop + 1
+
+
+def _skip(data: bytes, pos: int) -> int:
+    """The offset just past the value at `pos`, without decoding it."""
+    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
+    stop = colon + 1 + int(data[pos:colon])
+    if stop >= len(data):
+        raise ValueError("length runs past the data")
+    return stop + 1
+
+
+def _dict_of(data: bytes, pos: int, wanted: dict[str, Any]) -> tuple[Any, int]:
+    """The dict at `pos` with only the keys in `wanted` decoded (the others are skipped by
+    their length prefix); `wanted[key]` is None to decode a value whole, or again a dict of
+    wanted keys for a nested dict."""
+    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
+    start = colon + 1
+    stop = start + int(data[pos:colon])
+    if data[stop] != 125:
+        return _value(data, pos)  # not a dict: decoded whole, for the caller to judge
+    result: dict[str, Any] = {}
+    while start < stop:
+        key, start = _value(data, start)
+        if key not in wanted:
+            start = _skip(data, start)
+        elif (inner := wanted[key]) is None:
+            result[key], start = _value(data, start)
+        else:
+            result[key], start = _dict_of(data, start, inner)
+    if start != stop:
+        raise ValueError("container length does not match its items")
+    return result, stop + 1
+
+
+def _scalar(tag: int, text: bytes) -> Any:
+    if tag == 35:  # "#"
+        return int(text)
+    if tag == 94:  # "^"
+        return float(text)
+    if tag == 126 and not text:  # "~"
+        return None
+    if tag == 33 and text in (b"true", b"false"):  # "!"
+        return text == b"true"
+    raise ValueError(f"invalid value {text[:20]!r} with type tag {chr(tag)!r}")
+
+
+def records(handle: IO[bytes]) -> Iterator[bytes]:
+    """Each top-level record of a tnetstring stream as its own bytes (undecoded), reading
+    the file in large blocks so memory stays flat in the number of flows."""
+    buffer, pos, wanted = b"", 0, READ_SIZE
+    while True:
+        colon = buffer.find(b":", pos, pos + MAX_DIGITS + 1)
+        if colon >= 0:
+            end = colon + 2 + _length(buffer[pos:colon])  # prefix, ":", body, type tag
+            if end <= len(buffer):
+                yield buffer[pos:end]
+                pos = end
+                continue
+            wanted = end - len(buffer)
+        elif len(buffer) - pos > MAX_DIGITS:
+            raise FlowFileError("not a tnetstring: missing or invalid length prefix")
+        block = handle.read(max(READ_SIZE, wanted))
+        if not block:
+            if pos < len(buffer):
+                raise FlowFileError(f"not a tnetstring: last {len(buffer) - pos} bytes cut short")
+            return
+        buffer, pos = buffer[pos:] + block, 0
+
+
+def _length(digits: bytes) -> int:
+    if not digits.isdigit():
+        raise FlowFileError(f"not a tnetstring: invalid length prefix {digits[:20]!r}")
+    return int(digits)
+
+
+# -- state dict -> FlowSnapshot ------------------------------------------------------------
+
+
+# What state_snapshot reads of a current-format record; the rest (server connection,
+# certificates, websocket messages, metadata) is skipped undecoded.
+WANTED: dict[str, Any] = {
+    "version": None, "type": None, "id": None, "error": None, "request": None,
+    "response": None, "client_conn": {"peername": None},
+}
+
+
+def read_state(record: bytes) -> dict[Any, Any]:
+    """The parts of a record's flow state that make a snapshot, in the current format:
+    decoded selectively when the record is current, else whole and migrated by
+    mitmproxy's own `compat.migrate_flow` (plain dict rewriting)."""
+    state = loads(record, WANTED)
+    if isinstance(state, dict) and state.get("version") == CURRENT_VERSION:
+        return state
+    from mitmproxy.io import compat
+
+    return compat.migrate_flow(loads(record))
+
+
+def state_snapshot(state: dict[Any, Any]) -> FlowSnapshot | None:
+    """What `snapshot(HTTPFlow.from_state(state))` gives for a current-format state,
+    without building the flow; None for flows that are not HTTP (TCP, UDP, DNS), which
+    `wsdoc import` skips."""
+    if state.get("type") != "http":
+        return None
+    req, resp, error = state["request"], state["response"], state["error"]
+    peer = state["client_conn"].get("peername")
+    return FlowSnapshot(
+        flow_id=state["id"], started=req["timestamp_start"] or time.time(),
+        ended=resp["timestamp_end"] if resp else None,
+        client=f"{peer[0]}:{peer[1]}" if peer else "",
+        method=_text(req["method"]).upper(), scheme=_text(req["scheme"]),
+        host=pretty_host(req), port=req["port"], target=_text(req["path"]),
+        http_version=_text(req["http_version"]),
+        request_fields=_fields(req["headers"]), request_raw=req["content"],
+        status=resp["status_code"] if resp else None,
+        reason=_bytes(resp["reason"]).decode("ISO-8859-1") if resp else "",
+        response_fields=_fields(resp["headers"]) if resp else None,
+        response_raw=resp["content"] if resp else None,
+        error=error["msg"] if error else None,
+    )
+
+
+def _bytes(value: bytes | str) -> bytes:
+    # Migrated old states may hold str where mitmproxy now keeps bytes; its Request and
+    # Response constructors convert them like this.
+    return value.encode("ascii", "strict") if isinstance(value, str) else value
+
+
+def _text(raw: bytes | str) -> str:
+    return _bytes(raw).decode("utf-8", "surrogateescape")
+
+
+def _fields(items: list[list[bytes]]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((name, value) for name, value in items)
+
+
+def pretty_host(req: dict[str, Any]) -> str:
+    """mitmproxy's `Request.pretty_host`: the Host header (HTTP/1) or :authority (HTTP/2
+    and 3) without its port, else the connection's host."""
+    authority = None
+    if _bytes(req["http_version"]) in HTTP2:
+        authority = _authority(_bytes(req["authority"])) or None
+    if authority is None:
+        hosts = [_text(value) for name, value in req["headers"] if name.lower() == b"host"]
+        authority = ", ".join(hosts) if hosts else None  # mitmproxy folds repeats
+    if not authority:
+        host = req["host"]
+        return host.decode("idna", "strict") if isinstance(host, bytes) else str(host)
+    from mitmproxy.net.http import url
+
+    return url.parse_authority(authority, check=False)[0]
+
+
+def _authority(raw: bytes) -> str:
+    try:
+        return raw.decode("idna")
+    except UnicodeError:
+        return raw.decode("utf8", "surrogateescape")

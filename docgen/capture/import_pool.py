@@ -1,0 +1,142 @@
+"""Decode and redact imported flows on every core, in order, with memory kept flat.
+
+The parent process only cuts the flow file into raw records (`flowfile.records`, a length
+prefix per record) and inserts finished rows; worker processes do the costly part: decode
+the tnetstring, build the snapshot and the record (`to_exchange`, as the recorder does),
+redact it and turn it into a store row. Rows, not `Exchange` objects, come back because
+they pickle several times cheaper. At most `2 × workers` chunks are in flight, so a 2 GB
+file never sits in memory, and results are taken in file order so ids follow the file.
+
+Workers are forked: they inherit the parent's `Redactor`, session key included, so a
+session tag is the same whichever process computed it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from typing import Any
+
+from docgen.capture import flowfile
+from docgen.capture.record import Exchange
+from docgen.capture.redact import RedactionError, Redactor
+from docgen.capture.snapshot import to_exchange
+from docgen.capture.store import to_row
+from docgen.errors import WsdocError
+
+CHUNK = 250  # records per task: big enough to amortise a round trip, small enough to balance
+ROWS_PER_TRANSACTION = 5000
+MIN_PARALLEL_BYTES = 4 << 20  # below this a pool costs more than it saves
+Row = tuple[Any, ...]
+Converted = tuple[list[Row], int]  # rows, and how many exchanges could not be redacted
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+# -- one chunk (runs in a worker, or in-process for small files) --------------------------
+
+_redactor = Redactor()
+_max_body = 0
+
+
+def _setup(redactor: Redactor, max_body: int) -> None:
+    global _redactor, _max_body
+    _redactor, _max_body = redactor, max_body
+
+
+def redacted_rows(exchanges: Iterable[Exchange], redactor: Redactor) -> Converted:
+    rows, skipped = [], 0
+    for exchange in exchanges:
+        try:
+            rows.append(to_row(redactor.redact(exchange)))
+        except RedactionError:
+            skipped += 1
+    return rows, skipped
+
+
+def convert_records(chunk: list[bytes]) -> tuple[list[Row], int, int]:
+    """Rows of the HTTP flows among raw records, the redaction failures and the number of
+    HTTP flows read; FlowFileError for a record that is not a flow."""
+    exchanges = []
+    for record in chunk:
+        snap = flowfile.state_snapshot(flowfile.read_state(record))
+        if snap is not None:
+            exchanges.append(to_exchange(snap, _max_body))
+    rows, skipped = redacted_rows(exchanges, _redactor)
+    return rows, skipped, len(exchanges)
+
+
+# -- the whole file ------------------------------------------------------------------------
+
+
+def _chunks(path: Path) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
+    with path.open("rb") as handle:
+        for record in flowfile.records(handle):
+            chunk.append(record)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _in_process(chunks: Iterator[list[bytes]]) -> Iterator[tuple[list[Row], int, int]]:
+    for chunk in chunks:
+        yield convert_records(chunk)
+
+
+def _in_pool(pool: Pool, chunks: Iterator[list[bytes]], window: int
+             ) -> Iterator[tuple[list[Row], int, int]]:
+    pending: deque[AsyncResult[tuple[list[Row], int, int]]] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(convert_records, (chunk,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def flow_file_rows(path: Path, redactor: Redactor, max_body: int,
+                   workers: int | None = None) -> Iterator[Converted]:
+    """Batches of store rows (up to ROWS_PER_TRANSACTION each) from a flow file, in file
+    order; WsdocError when the file stops being a readable flow file."""
+    if workers is None:
+        workers = available_cores() if path.stat().st_size >= MIN_PARALLEL_BYTES else 1
+    _setup(redactor, max_body)
+    pool = (multiprocessing.get_context("fork").Pool(workers, _setup, (redactor, max_body))
+            if workers > 1 else None)
+    flows = 0
+    batch: list[Row] = []
+    skipped = 0
+    try:
+        converted = _in_pool(pool, _chunks(path), 2 * workers) if pool else _in_process(
+            _chunks(path))
+        for rows, failed, read in converted:
+            flows += read
+            batch.extend(rows)
+            skipped += failed
+            if len(batch) >= ROWS_PER_TRANSACTION:
+                yield batch, skipped
+                batch, skipped = [], 0
+    except flowfile.FlowFileError as exc:
+        raise WsdocError(f"{path}: not a readable mitmproxy flow file after about {flows} "
+                         f"flows ({exc})") from None
+    except (ValueError, KeyError, TypeError) as exc:  # an old format mitmproxy cannot
+        # migrate, or a state without the fields of an HTTP flow
+        raise WsdocError(f"{path}: not a readable mitmproxy flow file after about {flows} "
+                         f"flows ({type(exc).__name__}: {exc})") from None
+    finally:
+        if pool is not None:
+            pool.terminate()
+    if batch or skipped:
+        yield batch, skipped
