@@ -62,15 +62,16 @@ EXPECTED_ENDPOINTS = [
     ("GET", "/api/v2/users/{userId}/skills"),
 ]
 
-# Operation names as sent. Fly (no such operation) and SetMuteOn (added in 8.5.202) are the
-# session's deliberate errors: they were sent, so they are recorded (answered 400).
+# Operation names the server accepted. Fly (no such operation) and SetMuteOn (added in
+# 8.5.202) are the session's deliberate errors: recorded (answered 400), listed apart.
+REJECTED = {("POST", "/api/v2/me/calls/{callId}"): ["Fly", "SetMuteOn"]}
 EXPECTED_OPERATIONS = {
     ("POST", "/api/v2/me"): ["EndContactCenterSession", "NotReady",
                              "StartContactCenterSession"],
     ("POST", "/api/v2/me/calls/{callId}"): [
         "Answer", "AttachUserData", "ClearCall", "CompleteConference", "CompleteTransfer",
-        "DeleteUserData", "DeleteUserDataPair", "Fly", "Hangup", "Hold", "InitiateConference",
-        "InitiateTransfer", "Retrieve", "SendDtmf", "SetMuteOn", "SingleStepConference",
+        "DeleteUserData", "DeleteUserDataPair", "Hangup", "Hold", "InitiateConference",
+        "InitiateTransfer", "Retrieve", "SendDtmf", "SingleStepConference",
         "SingleStepTransfer", "SwapCalls", "UpdateUserData",
     ],
     ("POST", "/api/v2/me/channels/voice"): ["AfterCallWork", "AuxWork", "NotReady", "Ready"],
@@ -217,6 +218,9 @@ def test_operations_per_endpoint(model: ApiModel) -> None:
     found = {(e.method, e.template): e.operation_names for e in model.endpoints
              if e.operation_names}
     assert found == EXPECTED_OPERATIONS
+    rejected = {(e.method, e.template): [op.name for op in e.rejected_operations]
+                for e in model.endpoints if e.rejected_operations}
+    assert rejected == REJECTED
     voice = endpoint(model, "POST", "/api/v2/me/channels/voice")
     ready = next(op for op in voice.operations if op.name == "Ready")
     assert sorted(ready.responses) == [200, 400, 403]  # bad workmode, no session, no CSRF

@@ -209,7 +209,7 @@ def listened(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 def test_not_ready_is_followed_by_a_device_state_change(listened: Site) -> None:
     section = operation_section(listened.page("POST", VOICE), "NotReady")
-    assert "### Events" in section
+    assert '??? tip "Notifications"' in section  # folded under the operation
     assert "Followed by [DeviceStateChangeMessage]" in section
     assert "<code>/v2/me/devices</code> in **3/3** samples" in section
     assert "<code>userState.state</code> = <code>NotReady</code> &#215;3;" in section
@@ -293,7 +293,7 @@ def test_without_a_notifications_client_the_site_says_so(tmp_path: Path) -> None
     assert "No notifications were recorded in this capture" in section
     assert "Followed by" not in section and "Recorded " in section  # still documented
     assert "No notifications were recorded" in site.html("POST", VOICE)
-    assert "### Events" not in site.page("GET", "/api/v2/me")  # reads cause no events
+    assert '??? tip "Notifications"' not in site.page("GET", "/api/v2/me")  # reads cause no events
     index = site.docs("notification-channels/index.md")
     assert '!!! note "No notifications were recorded"' in index
 

@@ -237,8 +237,11 @@ class Contract:
         # One operation: its schema is the request schema itself, not a oneOf branch.
         single = self.compile(*at) if at and len(names) == 1 and "oneOf" not in schema else None
         statuses = _operation_statuses(operation)
-        for name in dict.fromkeys([*names, *mapping]):
-            check = self._ref_check(mapping[name]) if name in mapping else single
+        # Operations the server never accepted are out of x-wsdoc-operations and the oneOf but
+        # still recorded (x-wsdoc-operation-statuses): known, with no request schema.
+        for name in dict.fromkeys([*names, *mapping, *statuses]):
+            check = self._ref_check(mapping[name]) if name in mapping else (
+                single if name in names else None)
             endpoint.operations[name] = OperationContract(name, check, statuses.get(name))
         unnamed = [index for index, branch in enumerate(schema.get("oneOf") or [])
                    if isinstance(branch, dict) and branch.get("$ref") not in mapping.values()]

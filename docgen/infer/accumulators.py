@@ -12,8 +12,9 @@ from collections import Counter
 from typing import Any
 
 from docgen.capture.record import ABSENT, Body, Exchange
-from docgen.infer.distinct import put_distinct
+from docgen.infer.examples import ExamplePicker
 from docgen.infer.fields import field_docs, params_from_object
+from docgen.infer.headers import HeaderStats, is_client_default
 from docgen.infer.model import BodyDoc, NonJsonDoc, Operation, OutcomeCode, ResponseDoc
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
@@ -23,7 +24,6 @@ from docgen.infer.security import uses as security_uses
 MAX_BODY_EXAMPLES = 2
 EXAMPLE_BODY_BYTES = 64 * 1024  # larger bodies are summarised by schema, not kept as examples
 MAX_OUTCOMES = 32
-MAX_EXCHANGE_EXAMPLES = 8
 
 
 class BodyStats:
@@ -93,12 +93,14 @@ class ResponseStats:
         self.reasons: Counter[str] = Counter()
         self.body = BodyStats(settings)
         self.outcomes: Counter[Any] = Counter()
+        self.headers = HeaderStats()
 
     def add(self, exchange: Exchange, parsed: Any, why: str, outcome_field: str) -> None:
         self.count += 1
         if len(self.reasons) < MAX_OUTCOMES or exchange.reason in self.reasons:
             self.reasons[exchange.reason] += 1
         self.body.add(exchange.response_body, parsed, why)
+        self.headers.add(exchange.response_headers)
         if outcome_field and isinstance(parsed, dict):
             value = parsed.get(outcome_field)
             hashable = isinstance(value, (int, str)) and not isinstance(value, bool)
@@ -110,6 +112,7 @@ class ResponseStats:
         self.reasons.update(other.reasons)
         self.body.merge(other.body)
         self.outcomes.update(other.outcomes)
+        self.headers.merge(other.headers)
 
     def to_doc(self, status: int, profile: Profile) -> ResponseDoc:
         sent = self.reasons.most_common(1)[0][0] if self.reasons else ""
@@ -123,7 +126,8 @@ class ResponseStats:
             for value, count in sorted(self.outcomes.items(), key=lambda item: str(item[0]))
         ]
         return ResponseDoc(status=status, count=self.count, reason=reason, sent_reason=note,
-                           body=self.body.to_doc(), outcome_codes=outcomes)
+                           body=self.body.to_doc(), outcome_codes=outcomes,
+                           headers=self.headers.params())
 
 
 def status_phrase(status: int) -> str:
@@ -160,7 +164,7 @@ class OperationStats:
         self.headers = EvidenceSchemaBuilder(settings)
         self.auth: Counter[str] = Counter()
         self.security: Counter[str] = Counter()  # docgen.infer.security use keys
-        self.examples: dict[int | None, Exchange] = {}  # first exchange per status
+        self.examples = ExamplePicker()  # the most informative exchanges per status
 
     def add(self, exchange: Exchange, request: tuple[Any, str], response: tuple[Any, str]) -> None:
         self.count += 1
@@ -169,7 +173,7 @@ class OperationStats:
         self.auth[auth_kind(exchange, self.profile)] += 1
         self.security.update(security_uses(exchange, self.profile))
         status = exchange.status
-        put_distinct(self.examples, status, exchange, MAX_EXCHANGE_EXAMPLES)
+        self.examples.add(exchange, *response)
         if status is None:
             self.failures += 1
             return
@@ -182,7 +186,8 @@ class OperationStats:
         found: dict[str, str] = {}
         for name, value in exchange.request_headers:
             lower = name.lower()
-            if lower in self.profile.documented_headers and lower not in found:
+            if (lower in self.profile.documented_headers and lower not in found
+                    and not is_client_default(name, value)):
                 found[lower] = value
         return found
 
@@ -198,18 +203,16 @@ class OperationStats:
         self.headers.merge(other.headers)
         self.auth.update(other.auth)
         self.security.update(other.security)
-        for example_status, example in other.examples.items():
-            put_distinct(self.examples, example_status, example, MAX_EXCHANGE_EXAMPLES)
+        self.examples.merge(other.examples)
 
     def to_doc(self) -> Operation:
-        ordered = sorted(self.examples.items(), key=lambda item: (item[0] is None, item[0] or 0))
         return Operation(
             name=self.name,
             sample_count=self.count,
             request=self.request.to_doc(),
             responses={status: self.responses[status].to_doc(status, self.profile)
                        for status in sorted(self.responses)},
-            examples=[exchange for _, exchange in ordered],
+            examples=self.examples.exchanges(),
             request_headers=params_from_object(self.headers.schema(), "header"),
             auth=dict(self.auth.most_common()),
             security=dict(self.security.most_common()),

@@ -21,6 +21,7 @@ from docgen.capture import provenance
 from docgen.capture.record import Exchange, operation_name, query_sample, read_json
 from docgen.infer.accumulators import OperationStats, ResponseStats
 from docgen.infer.config import Config
+from docgen.infer.descriptions import describe
 from docgen.infer.distinct import add_distinct
 from docgen.infer.events import EventCollector
 from docgen.infer.fields import params_from_object
@@ -30,6 +31,7 @@ from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
 from docgen.infer.schema.settings import SchemaSettings
 from docgen.infer.security import schemes as security_schemes
+from docgen.infer.session import SessionCollector
 from docgen.infer.structure import (
     CANDIDATES,
     ROOT,
@@ -327,7 +329,14 @@ def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> 
     notifications of the last few minutes of traffic, kept until their correlation settles."""
     builder = ModelBuilder(config)
     events = EventCollector(builder.config, builder.settings)
+    session = SessionCollector(builder.config.profile)
     for exchange in exchanges:
         filed = builder.add(exchange)
         events.add(exchange, filed.template, filed.operation)
-    return events.apply(builder.finish(), lambda path: builder.templater.template(path).template)
+        session.add(exchange, filed.template)
+
+    def template_of(path: str) -> str:
+        return builder.templater.template(path).template
+
+    model = session.apply(events.apply(builder.finish(), template_of), template_of)
+    return describe(model)

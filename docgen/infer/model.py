@@ -18,8 +18,8 @@ A short guide for consumers (the site renderer, the OpenAPI writer, drift checks
   carry a schema; they are summarised in `BodyDoc.non_json` (content types and sizes).
 * Query parameters and the request headers that matter (content type, accept) are `Param`s
   with the same presence evidence (`seen` of `total` requests).
-* `Operation.examples` holds a few real, already redacted `Exchange`s (the first one per
-  response status), for "try it" blocks.
+* `Operation.examples` holds a few real, already redacted `Exchange`s: per response status
+  the most informative one first, then other response shapes (docgen.infer.examples).
 * Fields with defaults (`description`, `events`, `notes`) are filled by later stages
   (user sidecar text, asynchronous notifications); renderers must tolerate them empty.
 * Notifications (docgen.infer.events): `ApiModel.notifications` documents the Bayeux protocol
@@ -38,6 +38,7 @@ from typing import Any
 
 from docgen.capture.record import Exchange
 from docgen.infer.security import SecurityScheme
+from docgen.infer.session_doc import SessionDoc
 
 # The order endpoints of one template are listed in, everywhere (site, OpenAPI, reports).
 METHOD_ORDER = {m: i for i, m in enumerate(
@@ -134,6 +135,8 @@ class ResponseDoc:
     body: BodyDoc | None = None  # None when no response had a body
     outcome_codes: list[OutcomeCode] = field(default_factory=list)
     sent_reason: str = ""  # the capture's own reason text, when it differs from `reason`
+    # Response headers (docgen.infer.headers): `seen` of `total` responses, redacted examples.
+    headers: list[Param] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ class Operation:
     sample_count: int = 0
     request: BodyDoc | None = None  # None when no request carried a body
     responses: dict[int, ResponseDoc] = field(default_factory=dict)
-    examples: list[Exchange] = field(default_factory=list)  # first exchange per status
+    examples: list[Exchange] = field(default_factory=list)  # best first, per status
     request_headers: list[Param] = field(default_factory=list)  # content-type, accept
     auth: dict[str, int] = field(default_factory=dict)  # "basic"/"bearer"/"cookie"/"none"
     # Credentials its requests carried: docgen.infer.security use keys ("http:bearer",
@@ -261,6 +264,11 @@ class Operation:
     event_sequences: list[EventSequence] = field(default_factory=list)  # most common orders
     events_observed: int = 0  # samples recorded while a notifications client listened
     events_note: str = ""  # why no events are shown (no client recorded, none listening...)
+
+    @property
+    def rejected(self) -> bool:
+        """Never accepted: every recorded response was an HTTP error (4xx/5xx)."""
+        return bool(self.responses) and min(self.responses) >= 400
 
 
 @dataclass
@@ -284,7 +292,13 @@ class Endpoint:
 
     @property
     def operation_names(self) -> list[str]:
-        return [op.name for op in self.operations if op.name is not None]
+        """Named operations the server accepted at least once (rejected ones are apart)."""
+        return [op.name for op in self.operations if op.name is not None and not op.rejected]
+
+    @property
+    def rejected_operations(self) -> list[Operation]:
+        """Named operations that only ever got HTTP errors ("Rejected by the server")."""
+        return [op for op in self.operations if op.name is not None and op.rejected]
 
 
 @dataclass
@@ -307,6 +321,7 @@ class ApiModel:
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     # Provenance: "recorder@host" -> records, most first ({} for stores made before it).
     recorders: dict[str, int] = field(default_factory=dict)
+    session: SessionDoc | None = None  # how clients authenticated (docgen.infer.session)
 
     def endpoint(self, method: str, template: str, host: str | None = None) -> Endpoint | None:
         """Look one endpoint up (tests and renderers); `host` None matches any host."""

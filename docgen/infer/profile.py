@@ -111,6 +111,10 @@ class Profile:
     url_limit: int = 0  # longest URL the server accepts (0 = unknown)
     documented_headers: tuple[str, ...] = ("content-type", "accept")
     session_cookie: str = ""  # cookie name that carries an authenticated session
+    # Collections whose members live only for a while (a call until it is released): an id
+    # after these path words in an example names something that may not exist any more.
+    transient_resources: frozenset[str] = frozenset()
+    unauthenticated_codes: frozenset[int] = frozenset()  # in-body codes: credentials refused
 
     @property
     def base_segments(self) -> list[str]:
@@ -140,6 +144,8 @@ WEB_SERVICES = Profile(
     path_words=WS_PATH_WORDS,
     url_limit=2000,
     session_cookie="JSESSIONID",
+    transient_resources=frozenset({"calls", "chats", "workitems"}),
+    unauthenticated_codes=frozenset({20}),
 )
 
 GENERIC = Profile(name="generic")

@@ -156,7 +156,9 @@ class _Writer:
         return result
 
     def request_body(self, endpoint: Endpoint, op_id: str) -> Json | None:
-        with_body = [op for op in endpoint.operations if op.request is not None]
+        # Operations the server never accepted stay out of the request schema (and its oneOf).
+        with_body = [op for op in endpoint.operations
+                     if op.request is not None and not (op.name is not None and op.rejected)]
         if not with_body:
             return None
         content: Json = {}
@@ -215,6 +217,8 @@ class _Writer:
         if merged and merged.sent_reason:
             reason += f" (the server sent reason text {merged.sent_reason!r})"
         result: Json = {"description": reason}
+        if merged and merged.headers:
+            result["headers"] = response_headers(merged.headers)
         body = merged.body if merged else None
         if body is None:
             return result
@@ -268,6 +272,15 @@ def parameter(param: Param) -> Json:
     if param.total:
         result[X_SEEN] = f"{param.seen}/{param.total}"
     return result
+
+
+def response_headers(headers: list[Param]) -> Json:
+    """Response headers with their presence and a redacted example (Content-Type is
+    described by the media type, as OpenAPI requires)."""
+    return {header.name: {"schema": {"type": "string"}, "required": header.required,
+                          "example": header.examples[0] if header.examples else "",
+                          X_SEEN: f"{header.seen}/{header.total}"}
+            for header in headers if header.name.lower() != "content-type"}
 
 
 def response_example(op: Operation, status: int, body: BodyDoc) -> Any:

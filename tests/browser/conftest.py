@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from docgen.publish.site.pages import SiteOptions, render_site
 from docgen.publish.site.writer import run_mkdocs, write_site
 from gwssim.process import run_gwssim
-from tests.support.recorded_site import build, record_session
+from tests.support.recorded_site import WSDOC, build, record_session
 from tests.support.site_models import hostile_model, sample_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,19 @@ def recorded_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
         record_session(upstream, folder / "demo.sqlite", users=2)
     done = build(folder / "demo.sqlite", folder / "site")
     assert done.returncode == 0, done.stderr
+    return folder / "site" / "public"
+
+
+@pytest.fixture(scope="session")
+def demo_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """public/ of `wsdoc demo --users 2`: the curl session recorded beside one CometD
+    listener per agent, so the notifications transport endpoints are in the capture too."""
+    if shutil.which("curl") is None:
+        pytest.skip("needs curl")
+    folder = tmp_path_factory.mktemp("browser-demo")
+    done = subprocess.run([WSDOC, "demo", "--out", "site", "--users", "2"], cwd=folder,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
     return folder / "site" / "public"
 
 

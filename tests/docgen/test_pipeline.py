@@ -45,7 +45,8 @@ def test_generate_writes_pages_sidecars_and_openapi(store: Path, tmp_path: Path)
     assert (site / "mkdocs.yml").is_file() and (site / "docs/index.md").is_file()
     assert json.loads((site / "docs/openapi.json").read_text()) == store_openapi(store)
     pages = [p for p in (site / "docs").rglob("*.md") if p.parent.name != "notification-channels"]
-    assert len(pages) == done.endpoints + 1  # one per endpoint and the home page
+    # One per endpoint, the home page and the Authentication page.
+    assert len(pages) == done.endpoints + 2
     assert (site / "docs/notification-channels/index.md").is_file()  # says none were recorded
     assert done.stubs_created == done.endpoints + 1  # a sidecar each, and the API's
     assert lines[0] == f"wsdoc: reading 400 exchanges from {store}"

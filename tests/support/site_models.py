@@ -208,3 +208,25 @@ def hostile_model() -> ApiModel:
                     server_version=hostile_value(0), exchange_count=len(endpoints),
                     profile="webservices", notes=list(HOSTILE_STRINGS),
                     notifications=hostile_notifications(HOSTILE_TEMPLATES))
+
+
+
+def session_capture() -> list[Exchange]:
+    """A version check without credentials, a Basic login answered with JSESSIONID and
+    X-CSRF-TOKEN, a GET on the cookie, a POST sending both, a POST without the token."""
+    login = exchange("GET", "/api/v2/me", 200, {"statusCode": 0, "user": {"id": "a"}})
+    login.response_headers += [("Set-Cookie", f"JSESSIONID={MASK}; Path=/; HttpOnly"),
+                               ("X-CSRF-HEADER", "X-CSRF-TOKEN"), ("X-CSRF-TOKEN", MASK),
+                               ("Date", "Thu, 01 Jan 2026 00:00:00 GMT")]
+    again = exchange("GET", "/api/v2/me", 200, {"statusCode": 0, "user": {"id": "a"}})
+    again.request_headers += [("Cookie", f"JSESSIONID={MASK}")]
+    again.response_headers += [("X-CSRF-HEADER", "X-CSRF-TOKEN"), ("X-CSRF-TOKEN", MASK)]
+    post = exchange("POST", "/api/v2/me/channels/voice", 200, {"statusCode": 0},
+                    {"operationName": "Ready"})
+    post.request_headers += [("Cookie", f"JSESSIONID={MASK}"), ("X-CSRF-TOKEN", MASK)]
+    refused = exchange("POST", "/api/v2/me/channels/voice", 403, {"statusCode": 3},
+                       {"operationName": "Ready"})
+    refused.request_headers += [("Cookie", f"JSESSIONID={MASK}")]
+    version = exchange("GET", "/api/v2/diagnostics/version", 200, {"statusCode": 0},
+                       headers=[("Accept", "*/*")])
+    return [version, login, again, post, refused]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from docgen.infer.model import ApiModel, Endpoint
 from docgen.publish import markdown as md
+from docgen.publish.site.overview import first_sentence
 
 
 def when(moment: datetime | None) -> str:
@@ -51,7 +52,8 @@ def endpoint_rows(pages: Sequence[tuple[Endpoint, str]]) -> list[list[str]]:
     for ep, path in pages:
         operations = ", ".join(md.text(name) for name in ep.operation_names) or "&#8212;"
         rows.append([
-            md.code(ep.method), f"[{md.text(ep.template)}]({path})", operations,
+            md.code(ep.method), f"[{md.text(ep.template)}]({path})",
+            first_sentence(ep.description) or "&#8212;", operations,
             str(ep.sample_count), status_summary(ep),
         ])
     return rows
@@ -71,7 +73,7 @@ def render_home(model: ApiModel, pages: Sequence[tuple[Endpoint, str]], base_url
     if model.notes:
         parts.append("\n".join(f"- {md.text(note)}" for note in model.notes))
     parts.append("## Endpoints")
-    header = ["Method", "Endpoint", "Operations", "Samples", "Status codes"]
+    header = ["Method", "Endpoint", "Purpose", "Operations", "Samples", "Status codes"]
     if not model.hosts:
         parts.append(md.table(header, endpoint_rows(pages)))
     for host in model.hosts:  # a capture of several hosts: a section per host

@@ -7,12 +7,18 @@ Pure: nothing here touches the disk. The layout of a site folder (`--out`, defau
     docs/openapi.json           generated OpenAPI document
     docs/<resource>/<stem>.md   generated, one per endpoint (stem from render_names.page_name)
     docs/notification-channels/ generated Notifications pages (render_notifications)
+    docs/authentication.md      generated: schemes, session, first requests (site.auth)
+    docs/unmatched-requests/    generated: every endpoint that never got a 2xx and that the
+                                profile does not know, on one page
+    docs/assets/wsdoc.css       generated stylesheet (request/response side by side)
     docs/**.md (others)         hand-written pages: never touched, listed in the nav
     descriptions/<stem>.md      per-endpoint description sidecars, written by the user
     descriptions/index.md       the API's description (home page)
     public/                     the built HTML (mkdocs)
 
 Navigation is grouped by resource: the first meaningful path segment after the base path.
+The notifications transport endpoints (handshake, connect...) are listed under Notifications
+instead, and unmatched endpoints only on their one page.
 """
 
 from __future__ import annotations
@@ -22,13 +28,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from docgen.infer.descriptions import is_documented
 from docgen.infer.model import ApiModel, Endpoint
 from docgen.infer.profile import PROFILES
+from docgen.publish.site import auth
 from docgen.publish.site.endpoint import PageContext, render_endpoint
 from docgen.publish.site.home import render_home
-from docgen.publish.site.mkdocs import render_mkdocs_config
+from docgen.publish.site.mkdocs import (
+    STYLESHEET,
+    TRANSPORT,
+    UNMATCHED,
+    render_mkdocs_config,
+)
 from docgen.publish.site.names import assign_pages, resource_dir, resource_of
 from docgen.publish.site.notifications import notification_nav, render_notification_pages
+from docgen.publish.site.style import STYLE
+from docgen.publish.site.unmatched import UNMATCHED_PAGE, placeholders, render_unmatched
 
 DOCS_DIR = "docs"
 SIDECAR_DIR = "descriptions"
@@ -57,7 +72,20 @@ class PagePlan:
     endpoint: Endpoint
     stem: str  # unique, safe file stem
     resource: str  # the nav section, as recorded (untrusted; escape before use)
-    path: str  # relative to docs/: "<resource dir>/<stem>.md"
+    path: str  # relative to docs/: "<resource dir>/<stem>.md" (unmatched: the shared page)
+    kind: str = ""  # "" (API), TRANSPORT (notifications channel) or UNMATCHED
+
+
+def page_kind(ep: Endpoint, model: ApiModel) -> str:
+    """Where an endpoint is listed: the API, the notifications transport, or unmatched."""
+    if ep.is_notifications:
+        return TRANSPORT
+    # Answered, never with a 2xx (requests that got no answer at all keep their own page).
+    accepted = any(200 <= status < 300 for status in ep.status_codes)
+    if ep.status_codes and not accepted and not ep.description and not is_documented(
+            ep, PROFILES.get(model.profile)):
+        return UNMATCHED
+    return ""
 
 
 def sidecar_path(stem: str) -> str:
@@ -75,7 +103,9 @@ def plan_pages(model: ApiModel) -> list[PagePlan]:
         if ep.host:  # several hosts: a nav section per host and resource
             resource = f"{host_name(ep.host)} {resource}"
         stem = stems[_page_key(ep)]
-        plans.append(PagePlan(ep, stem, resource, f"{resource_dir(resource)}/{stem}.md"))
+        kind = page_kind(ep, model)
+        path = UNMATCHED_PAGE if kind == UNMATCHED else f"{resource_dir(resource)}/{stem}.md"
+        plans.append(PagePlan(ep, stem, resource, path, kind))
     return plans
 
 
@@ -92,7 +122,8 @@ def host_name(origin: str) -> str:
 
 def generated_docs(plans: Sequence[PagePlan], with_openapi: bool) -> list[str]:
     """Paths (relative to docs/) wsdoc will write, known before rendering."""
-    return [HOME_PAGE, *([OPENAPI_FILE] if with_openapi else []), *(p.path for p in plans)]
+    return [HOME_PAGE, auth.PAGE, STYLESHEET, *([OPENAPI_FILE] if with_openapi else []),
+            *dict.fromkeys(p.path for p in plans)]
 
 
 def _same(items: Iterable[T]) -> Iterable[T]:
@@ -106,9 +137,19 @@ def render_docs(model: ApiModel, plans: Sequence[PagePlan], options: SiteOptions
     """docs/ files keyed by their path relative to the site folder."""
     profile = PROFILES.get(model.profile)
     files: dict[str, str] = {}
+    unmatched = []
     for plan in each(plans):
         context = PageContext(options.base_url, profile, sidecar_path(plan.stem))
-        files[f"{DOCS_DIR}/{plan.path}"] = render_endpoint(plan.endpoint, context)
+        if plan.kind == UNMATCHED:
+            unmatched.append((plan.endpoint, context))
+        else:
+            files[f"{DOCS_DIR}/{plan.path}"] = render_endpoint(plan.endpoint, context)
+    if unmatched:
+        files[f"{DOCS_DIR}/{UNMATCHED_PAGE}"] = render_unmatched(unmatched)
+    variables, users = placeholders((p.endpoint for p in plans), options.base_url)
+    files[f"{DOCS_DIR}/{auth.PAGE}"] = auth.render_auth(model, options.base_url, variables,
+                                                          users)
+    files[f"{DOCS_DIR}/{STYLESHEET}"] = STYLE
     if model.notifications is not None:
         page_of = {(p.endpoint.method, p.endpoint.template): p.path for p in plans}
         for path, text in render_notification_pages(model.notifications, page_of).items():
@@ -139,7 +180,8 @@ def render_site(model: ApiModel, options: SiteOptions, openapi: dict[str, Any] |
     files = {path: PAGE_HEADER + text if path.endswith(".md") else text
              for path, text in render_docs(model, plans, options, openapi, each).items()}
     title = options.title or model.title or "API documentation"
-    nav_pages = [(p.resource, resource_dir(p.resource), p.endpoint, p.path) for p in plans]
+    nav_pages = [(p.resource, resource_dir(p.resource), p.endpoint, p.path, p.kind)
+                 for p in plans]
     files["mkdocs.yml"] = render_mkdocs_config(title, nav_pages, hand_pages,
                                                notification_nav(model.notifications))
     return files

@@ -144,3 +144,22 @@ def test_serialisation_round_trips() -> None:
 def test_safe_key() -> None:
     assert safe_key("/api/v2/me/calls/{callId}") == "ApiV2MeCallsCallId"
     assert safe_key("***") == "Unnamed"
+
+
+def test_response_headers_and_rejected_operations() -> None:
+    from tests.support.site_models import exchange as site_exchange
+    from tests.support.site_models import session_capture
+
+    fly = site_exchange("POST", "/api/v2/me/channels/voice", 400, {"statusCode": 1},
+                        {"operationName": "Fly"}, reason="Bad Request")
+    spec = to_openapi(build_model([*session_capture(), fly], Config()))
+    validate(spec)
+    me = spec["paths"]["/api/v2/me"]["get"]["responses"]["200"]
+    assert me["headers"]["X-CSRF-TOKEN"] == {"schema": {"type": "string"}, "required": True,
+                                            "example": "[REDACTED]", "x-wsdoc-seen": "2/2"}
+    assert "Content-Type" not in me["headers"]  # the media type says it
+    voice = spec["paths"]["/api/v2/me/channels/voice"]["post"]
+    assert voice["x-wsdoc-operations"] == ["Ready"]  # Fly was never accepted
+    schema = voice["requestBody"]["content"]["application/json"]["schema"]
+    assert "oneOf" not in schema and "Fly" not in json.dumps(schema)
+    assert set(voice["x-wsdoc-operation-statuses"]) == {"Fly", "Ready"}

@@ -54,7 +54,8 @@ def test_at_least_100_hostile_templates_get_distinct_safe_names(tmp_path: Path) 
     files = render_site(model, SiteOptions(), None)
     write_site(tmp_path, files)
     docs = (tmp_path / "docs").resolve()
-    written = [p for p in docs.rglob("*.md") if p.name != "index.md"]
+    written = [p for p in docs.rglob("*.md")
+               if p.name != "index.md" and p.name != "authentication.md"]
     assert len(written) == len(set(keys))
     assert all(docs in p.resolve().parents for p in written)
     assert {p.name for p in tmp_path.iterdir()} == {"docs", "mkdocs.yml"}
@@ -86,7 +87,9 @@ def test_resources_group_by_first_segment_after_the_base() -> None:
 
 
 def test_home_page_lists_every_endpoint_with_links() -> None:
-    model = sample_model()
+    from docgen.infer.descriptions import describe
+
+    model = describe(sample_model())  # as build_model does
     files = render_site(model, SiteOptions(base_url="http://gws:8090"), {"openapi": "3.1.0"})
     home = files["docs/index.md"]
     assert "# Test API" in home and "8.5.202.34" in html.unescape(home)
@@ -96,8 +99,10 @@ def test_home_page_lists_every_endpoint_with_links() -> None:
         assert f"]({plan.path})" in home
         assert f"docs/{plan.path}" in files
     row = next(line for line in home.splitlines() if "channels/voice" in line)
-    assert "NotReady, Ready" in row or "Ready, NotReady" in row
+    # NotReady was only ever rejected (400): listed apart on the page, not as an operation.
+    assert row.split(" | ")[3] == "Ready"
     assert "200, 400" in row
+    assert "Agent state on the voice channel" in row  # purpose, from the profile
 
 
 def test_endpoint_page_has_examples_fields_and_profile_notes() -> None:
@@ -106,7 +111,11 @@ def test_endpoint_page_has_examples_fields_and_profile_notes() -> None:
     assert "# POST /api/v2/me/channels/voice" in voice
     assert "## Ready" in voice and "## NotReady" in voice
     assert '=== "200 OK"' in voice and '=== "400 Bad Request"' in voice
-    assert "curl \\\n      -X POST \\\n      http://gws:8090/api/v2/me/channels/voice" in voice
+    assert re.search(r"curl \\\n +-X POST \\\n +http://gws:8090/api/v2/me/channels/voice", voice)
+    assert "requests.request('POST'," in voice
+    assert "'http://gws:8090/api/v2/me/channels/voice'" in voice
+    for section in ("## Overview", "## Statuses", "## Rejected by the server"):
+        assert section in voice
     assert "-d '{\"operationName\": \"Ready\"}'" in voice
     assert "| <code>0</code> | 1 | success (for operations: accepted" in voice
     assert "<code>statusCode</code> <code>0</code>: success" in voice
@@ -125,11 +134,12 @@ def test_nav_is_grouped_by_resource_and_lists_hand_written_pages() -> None:
                         hand_pages=["intro.md", "me/notes.md", "guides/start.md"])
     config = yaml.safe_load(files["mkdocs.yml"])
     nav = config["nav"]
-    assert nav[0] == {"Home": "index.md"} and nav[1] == "intro.md"
-    sections = {next(iter(item)): next(iter(item.values())) for item in nav[2:]}
+    assert nav[:3] == [{"Home": "index.md"}, {"Authentication": "authentication.md"}, "intro.md"]
+    sections = {next(iter(item)): next(iter(item.values())) for item in nav[3:]}
     assert set(sections) == {"diagnostics", "guides", "me", "users"}
     assert "me/notes.md" in sections["me"]
-    assert {"GET /api/v2/me": "me/get-api-v2-me.md"} in sections["me"]
+    assert {"GET me": "me/get-api-v2-me.md"} in sections["me"]  # short label, full path in h1
+    assert config["extra_css"] == ["assets/wsdoc.css"] and "docs/assets/wsdoc.css" in files
     assert config["theme"]["font"] is False
     assert "content.code.copy" in config["theme"]["features"]
     assert [p["scheme"] for p in config["theme"]["palette"]] == ["default", "slate"]
@@ -188,16 +198,45 @@ def test_hostile_titles_never_reach_html_titles(template: str, tmp_path: Path) -
     assert nav_titles and all("<" not in t and ">" not in t for t in nav_titles)
 
 
-def test_operations_only_ever_rejected_are_flagged() -> None:
-    from docgen.infer.model import Operation, ResponseDoc
-    from docgen.publish.site.endpoint import render_operation
+def test_operations_only_ever_rejected_are_listed_apart() -> None:
+    from docgen.infer.model import Endpoint, Operation, ResponseDoc
+    from docgen.infer.profile import PROFILES
+    from docgen.publish.site.endpoint import PageContext, render_endpoint
 
     rejected = Operation("Fly", sample_count=2, responses={400: ResponseDoc(400, 2)})
     accepted = Operation("Hold", sample_count=2, responses={200: ResponseDoc(200, 1),
                                                              400: ResponseDoc(400, 1)})
-    from docgen.infer.profile import PROFILES
-    from docgen.publish.site.endpoint import PageContext
-
+    ep = Endpoint("POST", "/api/v2/me/calls/{callId}", operations=[accepted, rejected],
+                  status_codes={200: 1, 400: 3})
+    assert ep.operation_names == ["Hold"] and ep.rejected_operations == [rejected]
     ctx = PageContext("http://localhost:8090", PROFILES["webservices"], "descriptions/x.md")
-    assert "Never accepted in this capture" in render_operation(rejected, ctx, 2)
-    assert "Never accepted" not in render_operation(accepted, ctx, 2)
+    page = render_endpoint(ep, ctx)
+    overview = page.split("## Overview", 1)[1].split("##", 1)[0]
+    assert "Hold" in overview and "Fly" not in overview
+    rejected_part = page.split("## Rejected by the server", 1)[1]
+    assert "Fly" in rejected_part and "Hold" not in rejected_part
+
+
+def test_nav_labels_are_short_and_transport_and_unmatched_are_apart() -> None:
+    from docgen.publish.site.mkdocs import MAX_LABEL, nav_label
+
+    assert nav_label("POST", "/api/v2/me/calls/{callId}", "me") == "POST calls/{callId}"
+    assert nav_label("GET", "/api/v2/users/{userId}", "users") == "GET users/{userId}"
+    assert nav_label("GET", "/api/v2/me", "me") == "GET me"
+    assert nav_label("POST", "/api/v2/me/devices/{deviceId}/calls", "me") == (
+        "POST devices/{id}/calls")
+    long = nav_label("GET", "/api/v2/me/" + "/".join(["segment"] * 8), "me")
+    assert long.startswith("GET \u2026") and len(long) <= MAX_LABEL + 1
+    model = sample_model()
+    model.endpoints += [
+        Endpoint("GET", "/api/v2/no/such/resource", status_codes={404: 1}),
+        Endpoint("POST", "/api/v2/notifications/handshake", status_codes={200: 1},
+                 is_notifications=True)]
+    files = render_site(model, SiteOptions(), None)
+    nav = yaml.safe_load(files["mkdocs.yml"])["nav"]
+    sections = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert "no" not in sections and "notifications" not in sections
+    assert {"Unmatched requests": "unmatched-requests/index.md"} in nav
+    assert {"POST handshake": "notifications/post-api-v2-notifications-handshake.md"} in next(
+        item["Notifications"] for item in nav if "Notifications" in item)
+    assert "## GET /api/v2/no/such/resource" in files["docs/unmatched-requests/index.md"]
