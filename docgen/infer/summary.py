@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from docgen.infer.builder import MAX_HOSTS, MAX_RECORDERS, ModelBuilder
+from docgen.infer.descriptions import describe
 from docgen.infer.model import ApiModel
 from docgen.infer.schema.builder import reduce_class
 
@@ -72,10 +73,12 @@ def _bounded_update(into: dict[str, int], other: dict[str, int], cap: int) -> No
 
 
 def model_of_summaries(builders: Iterable[ModelBuilder]) -> ApiModel:
-    """One model from per-recorder builders (at least one), merged left to right."""
+    """One model from per-recorder builders (at least one), merged left to right, with the
+    profile's descriptions as build_model gives them (the session and notification passes
+    need the raw sequence of exchanges, which summaries do not carry)."""
     merged: ModelBuilder | None = None
     for builder in builders:
         merged = builder if merged is None else merge_builders(merged, builder)
     if merged is None:
         raise ValueError("no summaries to merge")
-    return merged.finish()
+    return describe(merged.finish())

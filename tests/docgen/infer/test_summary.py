@@ -56,9 +56,10 @@ def test_merge_is_associative_byte_for_byte() -> None:
 
 
 def test_path_evidence_adds_up_across_recorders() -> None:
-    # 12 distinct words after /things: 4 per recorder is below the threshold (10) for
-    # each one alone; together they make a parameter, as one central store would.
-    words = [f"name{letter}" for letter in "abcdefghijkl"]
+    # One word after /things per recorder: alone, a recorder has no sibling to compare it
+    # with, so it stays literal; together the three siblings answer alike (structural
+    # evidence) and make a parameter, as one central store would.
+    words = ["namea", "nameb", "namec"]
     traffic = [exchange("GET", f"/api/v2/things/{word}", {"ok": True}) for word in words]
     alone = document(model_of_summaries([load_summary(summaries(traffic, 3)[0])]))
     merged = document(model_of_summaries(load_summary(blob) for blob in summaries(traffic, 3)))
