@@ -4,7 +4,8 @@
         --set wsdoc_store=wsdoc.sqlite
 
 Hooks stay thin: on the event loop we only snapshot the flow and queue it; decoding,
-redaction and the SQLite write happen on the store's writer thread. With the default
+redaction and the SQLite write happen in the store's writer process (or, with
+`wsdoc_writer=thread`, a thread of the proxy's own, which then shares its GIL). With the default
 `wsdoc_durability=sync` the response is released to the client only once its record is
 committed, so a response the client saw survives `kill -9` of the proxy.
 """
@@ -19,12 +20,13 @@ from functools import partial
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
+from docgen.capture.prepare import Preparer
 from docgen.capture.provenance import check_label, default_host, default_recorder
-from docgen.capture.record import Exchange
-from docgen.capture.redact import RedactionError, Redactor
-from docgen.capture.snapshot import FlowSnapshot, snapshot, to_exchange
+from docgen.capture.redact import Redactor
+from docgen.capture.snapshot import snapshot
 from docgen.capture.writer import StoreWriter
-from docgen.drift.live import LiveChecker
+from docgen.capture.writer_process import WriterProcess
+from docgen.drift.live import ContractAnnotator
 from docgen.errors import WsdocError
 
 log = logging.getLogger(__name__)
@@ -36,22 +38,23 @@ COMMIT_WAIT_S = 30.0  # never hold a response longer than this for a slow disk
 ASYNC_LINGER_S = 0.02
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+WRITERS = ("process", "thread")
 
 
 class Recorder:
     def __init__(self) -> None:
-        self.writer: StoreWriter | None = None
+        self.writer: StoreWriter | WriterProcess | None = None
+        self.writer_kind = "process"
         self.matcher: flowfilter.TFilter | None = None
-        self.redactor = Redactor()
+        self.rules: tuple[str, ...] = ()
         self.max_body = DEFAULT_MAX_BODY
         self.durability = "sync"
-        self.recorded = 0
         self.skipped = 0
-        self.redaction_failures = 0
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.checker: LiveChecker | None = None
-        self.violations_logged: set[str] = set()
+        self.annotator: ContractAnnotator | None = None
         self.provenance = (default_recorder(), default_host())
+        self.preparer = Preparer()
+        self.last_writer: StoreWriter | WriterProcess | None = None
 
     def load(self, loader: Loader) -> None:
         loader.add_option("wsdoc_store", str, "wsdoc.sqlite",
@@ -75,6 +78,12 @@ class Recorder:
             choices=list(DURABILITY),
         )
         loader.add_option(
+            "wsdoc_writer", str, "process",
+            "process: decode, redact and commit in a child process, leaving the proxy's "
+            "event loop its GIL; thread: do it on a thread of the proxy.",
+            choices=list(WRITERS),
+        )
+        loader.add_option(
             "wsdoc_contract", str, "",
             "OpenAPI contract (e.g. from `wsdoc openapi`) to check each flow against, off "
             "the event loop; violations are logged and stored beside the record.",
@@ -95,31 +104,57 @@ class Recorder:
                 raise exceptions.OptionsError("wsdoc_max_body must be >= 0")
             self.max_body = options.wsdoc_max_body
         if "wsdoc_redact" in updated:
-            self.redactor = make_redactor(options.wsdoc_redact)
+            self.rules = check_rules(options.wsdoc_redact)
         if updated & {"wsdoc_recorder", "wsdoc_recorder_host"}:
             self.provenance = make_provenance(options.wsdoc_recorder,
                                               options.wsdoc_recorder_host)
         if "wsdoc_contract" in updated:
-            self.checker = load_checker(options.wsdoc_contract)
-            if self.writer is not None:
-                self.writer.annotate = self._check if self.checker else None
-        if updated & {"wsdoc_store", "wsdoc_durability"}:
+            self.annotator = load_annotator(options.wsdoc_contract, self._warn)
+        if updated & {"wsdoc_durability", "wsdoc_writer"}:
             if options.wsdoc_durability not in DURABILITY:
                 raise exceptions.OptionsError(
                     f"wsdoc_durability must be one of {', '.join(DURABILITY)}")
-            self.durability = options.wsdoc_durability
+            if options.wsdoc_writer not in WRITERS:
+                raise exceptions.OptionsError(f"wsdoc_writer must be one of {', '.join(WRITERS)}")
+            self.durability, self.writer_kind = options.wsdoc_durability, options.wsdoc_writer
+        # Any setting the writer holds means a new writer (the old one finishes first).
+        if updated & {"wsdoc_store", "wsdoc_durability", "wsdoc_writer", "wsdoc_redact",
+                      "wsdoc_max_body", "wsdoc_recorder", "wsdoc_recorder_host",
+                      "wsdoc_contract"}:
             self._open(options.wsdoc_store)
 
     def _open(self, path: str) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
+        self.preparer = Preparer(self.rules, self.max_body, self.provenance, self._warn)
+        linger = ASYNC_LINGER_S if self.durability == "async" else 0.0
         try:
-            self.writer = StoreWriter(
-                path, self._prepare, DURABILITY[self.durability],
-                annotate=self._check if self.checker else None, notify=self._release,
-                linger=ASYNC_LINGER_S if self.durability == "async" else 0.0)
+            if self.writer_kind == "process":
+                self.writer = WriterProcess(
+                    path, self.preparer, DURABILITY[self.durability], annotate=self.annotator,
+                    linger=linger, warn=self._warn)
+            else:
+                self.writer = StoreWriter(
+                    path, self.preparer, DURABILITY[self.durability], annotate=self.annotator,
+                    notify=self._release, linger=linger)
         except WsdocError as exc:
             raise exceptions.OptionsError(str(exc)) from None
+        self.last_writer = self.writer
+
+    def _count(self, name: str) -> int:
+        # The writer process reports its preparer's counts with each acknowledgement.
+        if isinstance(self.last_writer, WriterProcess):
+            return self.last_writer.counts.get(name, 0)
+        return int(getattr(self.preparer, name))
+
+    @property
+    def recorded(self) -> int:
+        return self._count("recorded")
+
+    @property
+    def redaction_failures(self) -> int:
+        return self._count("redaction_failures")
 
     def running(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -156,35 +191,6 @@ class Recorder:
         except TimeoutError:
             self._warn(f"wsdoc: store is slow; released {flow.request.path[:80]} before commit")
 
-    def _prepare(self, snap: FlowSnapshot) -> Exchange | None:
-        """Runs on the writer thread: decode, redact; None means "store nothing"."""
-        exchange = to_exchange(snap, self.max_body)
-        for warning in snap.warnings:
-            self._warn(f"wsdoc: {snap.method} {snap.path[:80]}: {warning} (recorded as is)")
-        try:
-            redacted = self.redactor.redact(exchange)
-        except RedactionError as exc:
-            self.redaction_failures += 1
-            if self.redaction_failures == 1:
-                self._warn(f"wsdoc: redaction failed, flow not stored ({exc}); "
-                           "further failures are only counted")
-            return None
-        self.recorded += 1
-        redacted.recorder, redacted.recorder_host = self.provenance
-        return redacted
-
-    def _check(self, exchange: Exchange) -> list[tuple[str, str, str]]:
-        """Runs on the writer thread: contract violations to store beside the record."""
-        if self.checker is None:
-            return []
-        found = [(v.kind, v.endpoint, v.summary) for v in self.checker.check(exchange)]
-        for kind, endpoint, summary in found:
-            line = f"{endpoint}: {kind}: {summary}"
-            if line not in self.violations_logged and len(self.violations_logged) < 1000:
-                self.violations_logged.add(line)
-                self._warn(f"wsdoc: contract: {line[:300]}")
-        return found
-
     def _release(self, results: list[tuple[Callable[[bool], None], bool]]) -> None:
         """Runs on the writer thread after a commit: resolve the batch on the event loop."""
         if self.loop is not None and not self.loop.is_closed():
@@ -204,8 +210,8 @@ class Recorder:
     def done(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            self.writer = None
         log.info(f"wsdoc: {self.summary()}")
+        self.writer = None
 
 
 def _call_all(results: list[tuple[Callable[[bool], None], bool]]) -> None:
@@ -227,11 +233,11 @@ def parse_filter(spec: str) -> flowfilter.TFilter | None:
         raise exceptions.OptionsError(f"invalid wsdoc_filter {spec!r}: {exc}") from None
 
 
-def load_checker(path: str) -> LiveChecker | None:
+def load_annotator(path: str, warn: Callable[[str], None]) -> ContractAnnotator | None:
     if not path:
         return None
     try:
-        return LiveChecker(path)
+        return ContractAnnotator(path, warn)
     except WsdocError as exc:
         raise exceptions.OptionsError(f"invalid wsdoc_contract: {exc}") from None
 
@@ -244,11 +250,13 @@ def make_provenance(name: str, host: str) -> tuple[str, str]:
         raise exceptions.OptionsError(str(exc)) from None
 
 
-def make_redactor(rules: Sequence[str]) -> Redactor:
+def check_rules(rules: Sequence[str]) -> tuple[str, ...]:
+    """The extra redaction rules, once they are known to compile."""
     try:
-        return Redactor(rules)
+        Redactor(rules)
     except Exception as exc:  # re.error and friends
         raise exceptions.OptionsError(f"invalid wsdoc_redact rule: {exc}") from None
+    return tuple(rules)
 
 
 addons = [Recorder()]

@@ -156,3 +156,34 @@ class LiveChecker:
         """Everything in this exchange the contract does not describe ([] when none)."""
         return self._check.run(exchange)
 
+
+
+MAX_LOGGED = 1000  # distinct violation lines logged per run; later ones are only stored
+
+
+class ContractAnnotator:
+    """The store writer's `annotate` step: a record's violations as (kind, endpoint,
+    summary) rows, each distinct one also reported once through `warn`. Pickles as the
+    contract's path, so the writer process loads (and compiles) the contract itself."""
+
+    def __init__(self, contract_path: str | Path,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.contract_path = str(contract_path)
+        self.checker = LiveChecker(contract_path)
+        self.warn = warn or (lambda message: None)
+        self.logged: set[str] = set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"contract_path": self.contract_path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["contract_path"])  # type: ignore[misc]
+
+    def __call__(self, exchange: Exchange) -> list[tuple[str, str, str]]:
+        found = [(v.kind, v.endpoint, v.summary) for v in self.checker.check(exchange)]
+        for kind, endpoint, summary in found:
+            line = f"{endpoint}: {kind}: {summary}"
+            if line not in self.logged and len(self.logged) < MAX_LOGGED:
+                self.logged.add(line)
+                self.warn(f"wsdoc: contract: {line[:300]}")
+        return found

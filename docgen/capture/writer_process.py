@@ -1,0 +1,281 @@
+"""The store's writer in a child process, so the proxy's event loop keeps the GIL.
+
+Profiles of the recorder under load showed mitmproxy's event loop at one full core and
+the writer thread's decoding, redaction and commits taking the GIL from it (about a
+tenth of the throughput). Here the proxy's event loop only pickles each loop
+iteration's snapshots onto a non-blocking pipe; the child runs the very same
+`StoreWriter` (prepare, group commit) and sends back, per batch, which items were
+committed, so sync durability still releases a response only after its commit.
+
+Frames are a 4-byte length and a pickle. Parent -> child: the settings, then
+("items", [(seq, snapshot), ...]) and finally ("stop",). Child -> parent: ("ready",) or
+("error", text), then ("done", [(seq, committed), ...], warnings, counts).
+The child lives in its own session (Ctrl-C in a terminal reaches only the proxy, which
+then stops it in order) and exits when its stdin closes, also after `kill -9` of the
+proxy, once everything it received is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from docgen.capture.store import location_of
+from docgen.errors import WsdocError
+
+log = logging.getLogger(__name__)
+HEADER = struct.Struct(">I")
+START_TIMEOUT_S = 60.0
+Done = Callable[[bool], None]
+
+
+def write_frame(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next message, or None at the end of the stream."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+class WriterProcess:
+    """`StoreWriter`'s interface (submit, close) over a child process, driven by the
+    proxy's event loop: `submit` must be called on that loop, and acknowledgements are
+    read there too. No thread of ours runs in the proxy, so none competes with mitmproxy
+    for the GIL (a sender and a receiver thread cost as much throughput as the work did)."""
+
+    def __init__(self, path: str | Path, prepare: Any, synchronous: str = "NORMAL",
+                 annotate: Any = None, linger: float = 0.0,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.path = location_of(path)
+        self.warn = warn or log.warning
+        self.counts: dict[str, int] = {}
+        self.pending: dict[int, Done] = {}
+        self.seqs = itertools.count(1)
+        self.outgoing: list[tuple[int, Any]] = []  # submitted in this loop iteration
+        self.unsent = bytearray()  # framed, waiting for the pipe to take it
+        self.received = bytearray()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.closing = False
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "docgen.capture.writer_process"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
+            env=child_env())
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
+        write_frame(self.stdin, {"path": str(self.path), "prepare": prepare,
+                                 "annotate": annotate, "synchronous": synchronous,
+                                 "linger": linger})
+        self._await_ready()
+
+    def _await_ready(self) -> None:
+        reply = read_frame(self.stdout)
+        if reply is None or reply[0] != "ready":
+            self.proc.kill()
+            self.proc.wait(START_TIMEOUT_S)
+            raise WsdocError(reply[1] if reply else "the store's writer process did not start")
+
+    def _attach(self) -> asyncio.AbstractEventLoop:
+        loop = self.loop = asyncio.get_running_loop()
+        os.set_blocking(self.stdin.fileno(), False)
+        os.set_blocking(self.stdout.fileno(), False)
+        loop.add_reader(self.stdout.fileno(), self._on_readable)
+        return loop
+
+    def submit(self, payload: Any, done: Done | None = None) -> None:
+        seq = next(self.seqs)
+        if done is not None:
+            self.pending[seq] = done
+        if not self.outgoing:  # one frame per loop iteration, however many submits
+            (self.loop or self._attach()).call_soon(self._send)
+        self.outgoing.append((seq, payload))
+
+    def _send(self) -> None:
+        batch, self.outgoing = self.outgoing, []
+        data = pickle.dumps(("items", batch), protocol=pickle.HIGHEST_PROTOCOL)
+        self.unsent += HEADER.pack(len(data)) + data
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self.loop is not None
+        try:
+            written = os.write(self.stdin.fileno(), self.unsent)
+        except BlockingIOError:
+            written = 0
+        except OSError:  # the child is gone; the reader reports it
+            self.unsent.clear()
+            written = 0
+        del self.unsent[:written]
+        if self.unsent:
+            self.loop.add_writer(self.stdin.fileno(), self._flush)
+        else:
+            self.loop.remove_writer(self.stdin.fileno())
+
+    def _on_readable(self) -> None:
+        try:
+            chunk = os.read(self.stdout.fileno(), 1 << 16)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self._lost()
+            return
+        self.received += chunk
+        for message in self._frames():
+            self._handle(message)
+
+    def _frames(self) -> list[Any]:
+        messages = []
+        while len(self.received) >= HEADER.size:
+            (size,) = HEADER.unpack_from(self.received)
+            if len(self.received) < HEADER.size + size:
+                break
+            messages.append(pickle.loads(self.received[HEADER.size:HEADER.size + size]))
+            del self.received[:HEADER.size + size]
+        return messages
+
+    def _handle(self, message: Any) -> None:
+        _, acks, warnings, counts = message
+        self.counts = counts
+        for warning in warnings:
+            self.warn(warning)
+        for seq, ok in acks:
+            if (done := self.pending.pop(seq, None)) is not None:
+                done(ok)
+
+    def _lost(self) -> None:
+        assert self.loop is not None
+        self.loop.remove_reader(self.stdout.fileno())
+        if not self.closing:
+            self.warn(f"wsdoc: the store's writer process stopped (status "
+                      f"{self.proc.wait()}); records are no longer stored")
+        left, self.pending = list(self.pending.values()), {}
+        for done in left:
+            done(False)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write everything submitted so far, wait for the child to commit it, stop it."""
+        self.closing = True
+        if self.loop is not None:
+            self.loop.remove_reader(self.stdout.fileno())
+            self.loop.remove_writer(self.stdin.fileno())
+            os.set_blocking(self.stdin.fileno(), True)
+            os.set_blocking(self.stdout.fileno(), True)
+        if self.outgoing:
+            batch, self.outgoing = self.outgoing, []
+            data = pickle.dumps(("items", batch), protocol=pickle.HIGHEST_PROTOCOL)
+            self.unsent += HEADER.pack(len(data)) + data
+        try:
+            self.stdin.write(bytes(self.unsent))
+            write_frame(self.stdin, ("stop",))
+            self.stdin.close()
+        except OSError:
+            pass
+        self.unsent.clear()
+        self._drain()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log.error("wsdoc: the store's writer process did not stop; killing it")
+            self.proc.kill()
+            self.proc.wait(timeout)
+
+    def _drain(self) -> None:
+        """Read the last acknowledgements (counts, warnings) until the child exits."""
+        for message in self._frames():
+            self._handle(message)
+        while (message := read_frame(self.stdout)) is not None:
+            self._handle(message)
+        left, self.pending = list(self.pending.values()), {}
+        for done in left:
+            try:
+                done(False)
+            except RuntimeError:  # its event loop is already closed: nobody waits
+                pass
+
+
+def child_env() -> dict[str, str]:
+    """The proxy's import path for the child: `mitmdump -s` may have found docgen on a
+    path the bare interpreter would not search."""
+    paths = [entry for entry in sys.path if entry]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+# -- the child --------------------------------------------------------------------------
+
+
+class _Ack:
+    """A record's place in the parent's numbering; the writer "calls" it when done."""
+
+    __slots__ = ("seq",)
+
+    def __init__(self, seq: int) -> None:
+        self.seq = seq
+
+    def __call__(self, ok: bool) -> None:  # the writer notifies in batches instead
+        pass
+
+
+def child_main() -> int:
+    from docgen.capture.writer import StoreWriter
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the proxy stops us in order
+    # Frames get their own copy of stdout; anything else printed here goes to stderr.
+    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    settings = read_frame(stdin)
+    warnings: list[str] = []
+    lock = threading.Lock()
+    prepare, annotate = settings["prepare"], settings["annotate"]
+    prepare.warn = annotate_warn = warnings.append
+    if annotate is not None:
+        annotate.warn = annotate_warn
+
+    def notify(results: list[tuple[Any, bool]]) -> None:
+        with lock:
+            drained = warnings[:]
+            del warnings[:len(drained)]
+            counts = {"recorded": prepare.recorded,
+                      "redaction_failures": prepare.redaction_failures}
+            try:
+                write_frame(stdout, ("done", [(ack.seq, ok) for ack, ok in results],
+                                     drained, counts))
+            except OSError:  # the proxy is gone (killed): keep committing what came
+                pass
+
+    try:
+        writer = StoreWriter(settings["path"], prepare, settings["synchronous"],
+                             annotate=annotate, notify=notify, linger=settings["linger"])
+    except Exception as exc:  # WsdocError, sqlite3 or psycopg errors: one line upstream
+        write_frame(stdout, ("error", str(exc).splitlines()[0] if str(exc) else repr(exc)))
+        return 2
+    write_frame(stdout, ("ready",))
+    while (message := read_frame(stdin)) is not None and message[0] == "items":
+        for seq, payload in message[1]:
+            writer.submit(payload, _Ack(seq))
+    writer.close()
+    notify([])  # the last warnings and counts
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(child_main())

@@ -1,0 +1,125 @@
+"""The writer process: acknowledgements only after commit, and nothing lost when either
+side dies. Real child processes, a real SQLite store read by a separate connection."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from mitmproxy.test import tflow
+
+from docgen.capture.prepare import Preparer
+from docgen.capture.snapshot import snapshot
+from docgen.capture.writer_process import WriterProcess
+from docgen.errors import WsdocError
+
+
+def committed_ids(store: Path) -> set[str]:
+    conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in conn.execute("SELECT flow_id FROM exchanges")}
+    finally:
+        conn.close()
+
+
+def test_each_acknowledgement_follows_its_commit(tmp_path: Path) -> None:
+    store = tmp_path / "w.sqlite"
+    seen_at_ack: dict[str, bool] = {}
+
+    async def scenario() -> None:
+        writer = WriterProcess(store, Preparer())
+        loop = asyncio.get_running_loop()
+        waits = []
+        for _ in range(60):
+            flow = tflow.tflow(resp=True)
+            done: asyncio.Future[bool] = loop.create_future()
+
+            def acked(ok: bool, flow_id: str = flow.id, done: asyncio.Future[bool] = done
+                      ) -> None:
+                seen_at_ack[flow_id] = ok and flow_id in committed_ids(store)
+                done.set_result(ok)
+
+            writer.submit(snapshot(flow), acked)
+            waits.append(done)
+        assert all(await asyncio.wait_for(asyncio.gather(*waits), 30))
+        writer.close()
+        assert writer.counts["recorded"] == 60
+
+    asyncio.run(scenario())
+    assert len(seen_at_ack) == 60 and all(seen_at_ack.values())
+
+
+def test_a_dead_child_fails_what_waits_and_says_so(tmp_path: Path) -> None:
+    warnings: list[str] = []
+
+    async def scenario() -> list[bool]:
+        writer = WriterProcess(tmp_path / "d.sqlite", Preparer(), warn=warnings.append)
+        loop = asyncio.get_running_loop()
+        writer.proc.send_signal(signal.SIGKILL)
+        writer.proc.wait(10)
+        results: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(3)]
+        for future in results:
+            writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
+        outcome = await asyncio.wait_for(asyncio.gather(*results), 10)
+        writer.close()
+        return list(outcome)
+
+    assert asyncio.run(scenario()) == [False, False, False]
+    assert len(warnings) == 1 and "writer process stopped" in warnings[0]
+
+
+def test_the_child_commits_what_it_received_after_kill_9_of_the_proxy(tmp_path: Path) -> None:
+    store = tmp_path / "k.sqlite"
+    script = textwrap.dedent(f"""
+        import asyncio, os, signal
+        from mitmproxy.test import tflow
+        from docgen.capture.prepare import Preparer
+        from docgen.capture.snapshot import snapshot
+        from docgen.capture.writer_process import WriterProcess
+
+        async def main():
+            writer = WriterProcess({str(store)!r}, Preparer())
+            for _ in range(300):
+                writer.submit(snapshot(tflow.tflow(resp=True)))
+            await asyncio.sleep(0)  # the loop sends this iteration's frame
+            while writer.unsent:
+                await asyncio.sleep(0.01)
+            print(writer.proc.pid, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        asyncio.run(main())
+    """)
+    proxy = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert proxy.returncode == -signal.SIGKILL, proxy.stderr
+    child = int(proxy.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)  # it saw its stdin close and stopped on its own
+    assert len(committed_ids(store)) == 300
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (our grandchild, reaped by init eventually) counts as gone.
+    status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return status != "Z"
+
+
+def test_an_unusable_store_is_one_error_line_and_no_child(tmp_path: Path) -> None:
+    (tmp_path / "not-a-dir").write_text("x")
+    with pytest.raises(WsdocError) as raised:
+        WriterProcess(tmp_path / "not-a-dir" / "s.sqlite", Preparer())
+    assert "\n" not in str(raised.value) and str(raised.value)
