@@ -2,7 +2,7 @@
 
 Split in two so the proxy never blocks: `snapshot()` runs on mitmproxy's event loop and
 only copies references (bytes are immutable, so this is cheap); `to_exchange()` runs on
-the writer thread and does the slow part: decoding Content-Encoding with a hard output
+the store's writer (a child process, or a thread) and does the slow part: decoding Content-Encoding with a hard output
 limit (a gzip bomb must not cost memory), content-type parsing and size bookkeeping.
 """
 
@@ -40,7 +40,7 @@ RawFields = tuple[tuple[bytes, bytes], ...]  # mitmproxy's immutable header fiel
 @dataclass
 class FlowSnapshot:
     """References out of a live flow; everything that costs (decoding headers, parsing
-    the query string) is left for `to_exchange` on the writer thread."""
+    the query string) is left for `to_exchange` in the writer."""
 
     flow_id: str
     started: float

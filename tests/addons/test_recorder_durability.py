@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from mitmproxy.test import taddons, tflow
 
 from addons.recorder import Recorder
@@ -29,23 +30,25 @@ def committed(store: Path) -> int:
 
 
 @contextmanager
-def recording(store: Path, durability: str) -> Iterator[Recorder]:
+def recording(store: Path, durability: str, writer: str = "process") -> Iterator[Recorder]:
     """A configured, running recorder (inside a running event loop); done() at the end."""
     recorder = Recorder()
     with taddons.context(recorder) as tctx:
-        tctx.configure(recorder, wsdoc_store=str(store), wsdoc_durability=durability)
+        tctx.configure(recorder, wsdoc_store=str(store), wsdoc_durability=durability,
+                       wsdoc_writer=writer)
         recorder.running()
         yield recorder
         recorder.done()
 
 
-def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["process", "thread"])
+def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path, writer: str) -> None:
     store = tmp_path / "sync.sqlite"
     seen: list[int] = []
     own_stored: list[bool] = []
 
     async def scenario() -> None:
-        with recording(store, "sync") as recorder:
+        with recording(store, "sync", writer) as recorder:
             for index in range(40):
                 flow = tflow.tflow(resp=True)
                 flow.request.path = f"/api/v2/me?n={index}"
