@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,11 @@ from mitmproxy.test import taddons, tflow
 
 from addons.recorder import Recorder
 from docgen.capture.store import Store
+from tests.asyncrun import run_async
 
 
 def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
+    return run_async(coro)
 
 
 def test_records_response_and_error_flows(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 from mitmproxy.test import taddons, tflow
 
 from addons.recorder import Recorder
+from tests.asyncrun import run_async
 
 
 def committed_ids(store: Path) -> list[str]:
@@ -63,7 +64,7 @@ def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path, writer: 
 
             await asyncio.gather(*(one(flow) for flow in flows))
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert seen == list(range(1, 41))
     assert own_stored == [True] * 20  # each concurrent one was stored when it was released
 
@@ -77,5 +78,5 @@ def test_async_does_not_wait_and_stores_everything_by_done(tmp_path: Path) -> No
                 await recorder.response(tflow.tflow(resp=True))
         return recorder
 
-    recorder = asyncio.run(scenario())
+    recorder = run_async(scenario())
     assert recorder.recorded == 100 and committed(store) == 100

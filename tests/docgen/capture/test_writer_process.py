@@ -20,6 +20,7 @@ from docgen.capture.prepare import Preparer
 from docgen.capture.snapshot import snapshot
 from docgen.capture.writer_process import WriterProcess
 from docgen.errors import WsdocError
+from tests.asyncrun import run_async
 
 
 def committed_ids(store: Path) -> set[str]:
@@ -53,7 +54,7 @@ def test_each_acknowledgement_follows_its_commit(tmp_path: Path) -> None:
         writer.close()
         assert writer.counts["recorded"] == 60
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert len(seen_at_ack) == 60 and all(seen_at_ack.values())
 
 
@@ -72,7 +73,7 @@ def test_a_dead_child_fails_what_waits_and_says_so(tmp_path: Path) -> None:
         writer.close()
         return list(outcome)
 
-    assert asyncio.run(scenario()) == [False, False, False]
+    assert run_async(scenario()) == [False, False, False]
     assert len(warnings) == 1 and "writer process stopped" in warnings[0]
 
 
