@@ -6,6 +6,7 @@ event loop running on the main thread; `asyncio.run` there would refuse to start
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -15,7 +16,5 @@ T = TypeVar("T")
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
     """asyncio.run(coro) in a worker thread; its result or exception comes back here."""
-    import asyncio
-
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()

@@ -13,10 +13,6 @@ from docgen.capture.store import Store
 from tests.asyncrun import run_async
 
 
-def run(coro):  # type: ignore[no-untyped-def]
-    return run_async(coro)
-
-
 def test_records_response_and_error_flows(tmp_path: Path) -> None:
     async def scenario() -> Recorder:
         recorder = Recorder()
@@ -31,7 +27,7 @@ def test_records_response_and_error_flows(tmp_path: Path) -> None:
             recorder.done()
         return recorder
 
-    recorder = run(scenario())
+    recorder = run_async(scenario())
     assert recorder.recorded == 3
     with Store(tmp_path / "a.sqlite") as store:
         records = list(store.exchanges())
@@ -49,7 +45,7 @@ def test_filter_skips_and_counts(tmp_path: Path) -> None:
             recorder.done()
         return recorder
 
-    recorder = run(scenario())
+    recorder = run_async(scenario())
     assert (recorder.recorded, recorder.skipped) == (0, 1)
 
 
@@ -69,7 +65,7 @@ def test_bad_options_raise_options_error(tmp_path: Path, option: str, value: obj
                 tctx.configure(recorder, **{option: value})
             recorder.done()
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_async_durability_still_records_everything(tmp_path: Path) -> None:
@@ -82,6 +78,6 @@ def test_async_durability_still_records_everything(tmp_path: Path) -> None:
                 await recorder.response(tflow.tflow(resp=True))
             recorder.done()  # flushes the queue
 
-    run(scenario())
+    run_async(scenario())
     with Store(tmp_path / "y.sqlite") as store:
         assert store.count() == 20
