@@ -2,8 +2,9 @@
 
 Split in two so the proxy never blocks: `snapshot()` runs on mitmproxy's event loop and
 only copies references (bytes are immutable, so this is cheap); `to_exchange()` runs on
-the store's writer (a child process, or a thread) and does the slow part: decoding Content-Encoding with a hard output
-limit (a gzip bomb must not cost memory), content-type parsing and size bookkeeping.
+the store's writer (a child process, or a thread) and does the slow part: decoding
+Content-Encoding with a hard output limit (a gzip bomb must not cost memory), content-type
+parsing and size bookkeeping.
 """
 
 from __future__ import annotations
