@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -51,6 +53,43 @@ class ReadyLine:
             click.echo(f"wsdoc: recording {self.upstream} into {self.store}; "
                        f"point curl at {url}")
         sys.stdout.flush()
+        # Start-up errors were kept quiet for run_proxy to report in one line; now the
+        # proxy runs, its warnings (upstream failures, bad flows) go to the terminal.
+        ctx.options.update(termlog_verbosity="warn")
+
+
+def startup_error(records: list[logging.LogRecord], listen_port: int) -> str:
+    """One line for what stopped the proxy from starting (mitmproxy's errorcheck)."""
+    if not records:
+        return "the proxy did not start"
+    text = records[0].getMessage()
+    if "address already in use" in text.lower():
+        return (f"port {listen_port} is in use; choose another with --listen-port "
+                "(0 picks a free one)")
+    return " ".join(text.split("\nTry specifying")[0].split())
+
+
+class StartupFailed(Exception):
+    """The proxy logged an error while starting (e.g. its port is taken)."""
+
+
+def quiet_errorcheck(master: Any) -> Any:
+    """Replace mitmproxy's errorcheck, which prints its own banner and calls sys.exit, by
+    one that raises, so `wsdoc record` reports the error in its one line."""
+    from mitmproxy.addons import errorcheck
+
+    class ErrorCheck(errorcheck.ErrorCheck):  # the same addon name, so master.run finds it
+        async def shutdown_if_errored(self) -> None:
+            await asyncio.sleep(0)  # let pending log records arrive, as the original does
+            if self.logger.has_errored:
+                raise StartupFailed()
+
+    old = master.addons.get("errorcheck")
+    old.finish()
+    master.addons.remove(old)
+    check = ErrorCheck()
+    master.addons.add(check)
+    return check
 
 
 async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
@@ -64,6 +103,7 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
     master = DumpMaster(opts, with_termlog=True, with_dumper=False)
     recorder = Recorder()
     master.addons.add(recorder, ready)
+    check = quiet_errorcheck(master)
     try:
         opts.update(**settings)
     except exceptions.OptionsError as exc:
@@ -71,7 +111,11 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
-    await master.run()
+    try:
+        await master.run()
+    except StartupFailed as exc:
+        port = int(str(settings["listen_port"]))
+        raise WsdocError(startup_error(check.logger.has_errored, port)) from exc
     return recorder.summary()
 
 
@@ -106,7 +150,11 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         proxy_mode = "regular"
     settings: dict[str, object] = {
         "mode": [proxy_mode], "listen_host": listen_host, "listen_port": listen_port,
-        "termlog_verbosity": "warn",
+        # Quiet until running (ReadyLine): a start-up error is reported once, in one line.
+        "termlog_verbosity": "critical",
+        # Connect upstream per request, so a server that is down gets the client a 502
+        # saying why (eager connections would just drop the client).
+        "connection_strategy": "lazy",
         "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
         "wsdoc_contract": contract, "wsdoc_recorder": recorder or "",
