@@ -41,8 +41,12 @@ class WsdocGroup(click.Group):
             result = super().main(*args, **kwargs)
         except click.ClickException as exc:  # usage errors included: no usage banner
             fail(exc.format_message().replace("\n", " "), exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # click turns Ctrl-C into Abort
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                fail("interrupted", 130)
             fail("aborted", 1)
+        except KeyboardInterrupt:  # Ctrl-C anywhere else: no traceback either
+            fail("interrupted", 130)
         except WsdocError as exc:
             fail(str(exc), exc.exit_code)
         except OSError as exc:

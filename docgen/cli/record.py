@@ -12,13 +12,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from docgen.cli.options import (
-    max_body_option,
-    recorder_host_option,
-    recorder_option,
-    redact_option,
-    store_option,
-)
+from docgen.cli.options import listen_host_option, listen_port_option, recording_options
 from docgen.errors import WsdocError
 
 
@@ -120,23 +114,9 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
 
 
 @click.command()
-@click.option("--upstream", help="Server to record, e.g. http://127.0.0.1:8090 (reverse mode).")
-@click.option("--listen-host", default="127.0.0.1", show_default=True)
-@click.option("--listen-port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--mode", type=click.Choice(["reverse", "regular"]), default="reverse",
-              show_default=True, help="regular: clients use the proxy with curl -x.")
-@click.option("--filter", "flow_filter", default="", help="mitmproxy filter of flows to record.")
-@max_body_option
-@click.option("--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
-              show_default=True)
-@redact_option
-@click.option("--upstream-cacert", default=None, type=click.Path(exists=True, dir_okay=False),
-              help="CA (PEM) to trust for HTTPS servers, e.g. a self-signed test server.")
-@click.option("--contract", default="", type=click.Path(dir_okay=False),
-              help="OpenAPI contract to check each flow against while recording.")
-@store_option
-@recorder_option
-@recorder_host_option
+@listen_host_option
+@listen_port_option(8080)
+@recording_options
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
            upstream_cacert: str | None, contract: str, store: str, recorder: str | None,

@@ -13,6 +13,7 @@ import click
 from docgen.cli.options import (
     DEFAULT_OUT,
     StoreLocation,
+    base_url_option,
     config_option,
     out_option,
     store_option,
@@ -35,9 +36,7 @@ def progress(items: Iterable[PagePlan]) -> Iterator[PagePlan]:
 @click.command()
 @store_option
 @out_option
-@click.option("--base-url", default=None,
-              help="Host used in example curl commands [default: config base_url, "
-                   "else the host each request was recorded with].")
+@base_url_option
 @config_option
 @click.option("--changes-since", type=StoreLocation(), default=None,
               metavar="OLD", help="Add a Changes page: this build against OLD (a capture "
