@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from docgen.cli.processes import RECORDER_READY, STOP_TIMEOUT_S, spawn, stop, wait_for
 from docgen.errors import WsdocError
@@ -110,19 +111,20 @@ def exit_status(returncode: int) -> int:
 
 
 def run_command(command: list[str], env: dict[str, str], tick: Callable[[], None],
-                every: float = 0.5) -> int:
+                every: float = 0.5, output: IO[bytes] | None = None,
+                timeout: float | None = None) -> int:
     """Run the command in the foreground (it shares our terminal and process group) until
-    it ends; its exit status. `tick` runs every `every` seconds meanwhile (progress).
+    it ends; its exit status. `tick` runs every `every` seconds meanwhile (progress);
+    `output` takes its stdout and stderr instead of the terminal.
 
     Ctrl-C at the terminal reaches the command by itself; we only note it, and pass it on
     ourselves if the command is still running after a grace period (e.g. we alone were
     signalled), then kill it: the wait is bounded either way."""
     try:
-        proc = subprocess.Popen(command, env=env)
+        proc = subprocess.Popen(command, env=env, stdout=output, stderr=output)
     except OSError as exc:
         raise WsdocError(f"cannot run {command[0]}: {exc.strerror or exc}") from None
-    interrupted: list[float] = []
-    forwarded = False
+    started, interrupted, forwarded = time.monotonic(), [], False
     previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(time.monotonic()))
     try:
         while True:
@@ -130,6 +132,10 @@ def run_command(command: list[str], env: dict[str, str], tick: Callable[[], None
                 return exit_status(proc.wait(every))
             except subprocess.TimeoutExpired:
                 tick()
+            if timeout is not None and time.monotonic() - started > timeout:
+                proc.kill()
+                proc.wait(STOP_TIMEOUT_S)
+                raise WsdocError(f"{command[0]} took longer than {timeout:.0f}s")
             waited = time.monotonic() - interrupted[0] if interrupted else 0.0
             if waited > INTERRUPT_GRACE_S + KILL_AFTER_S:
                 proc.kill()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -72,6 +73,10 @@ def make_server(out: str | Path, port: int) -> http.server.ThreadingHTTPServer:
               help="Port on 127.0.0.1 (0 picks a free one).")
 def serve(out: str, port: int) -> None:
     """Serve the built site on 127.0.0.1 until Ctrl-C."""
+    # A shell starts background jobs with SIGINT ignored, and Python keeps it so: then
+    # `kill -INT %1` did nothing. Ctrl-C / SIGINT and SIGTERM stop the server either way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(out, port)
     click.echo(f"wsdoc: serving {Path(out) / 'public'} at "
                f"http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
