@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from types import NoneType
 from typing import Any
 
+import orjson
+
 from docgen.capture import fastjson
 from docgen.capture.record import Body, Exchange
 
@@ -53,14 +55,18 @@ class CorruptRow(ValueError):
 
 
 def row_hash(content: Sequence[Any]) -> bytes:
-    """16 bytes over a row's content fields: bodies are hashed as bytes (their repr would
-    cost more than the hash), everything else through its repr, positions fixed."""
+    """16 bytes over a row's content fields, in their fixed order: bodies as their length
+    in a JSON array of the fields (orjson: a few microseconds a row) and then their bytes;
+    what orjson refuses (a lone surrogate, an integer past 64 bits) through repr instead."""
     digest = hashlib.blake2b(digest_size=16)
-    shape = [("bytes", len(value)) if isinstance(value, bytes) else value for value in content]
-    digest.update(repr(shape).encode("utf-8", "backslashreplace"))
-    for value in content:
-        if isinstance(value, bytes):
-            digest.update(value)
+    bodies = [value for value in content if value.__class__ is bytes]
+    shape = [len(value) if value.__class__ is bytes else value for value in content]
+    try:
+        digest.update(orjson.dumps(shape))
+    except orjson.JSONEncodeError:
+        digest.update(repr(shape).encode("utf-8", "backslashreplace"))
+    for body in bodies:
+        digest.update(body)
     return digest.digest()
 
 
