@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from docgen.capture import postgres
+from docgen.capture.files import discard_if_empty, has_sidecars, open_readonly, tidy_sidecars
 from docgen.capture.record import Exchange
 from docgen.capture.rows import (
     COLUMNS,
@@ -41,9 +42,8 @@ from docgen.capture.schema import (
 from docgen.errors import WsdocError
 
 # Where the other modules import them from, as before the split into rows and schema.
-__all__ = ["COLUMNS", "INSERT_SQL", "MIGRATIONS", "SCHEMA_VERSION", "Connection", "to_row",
-           "with_provenance"]
-SIDECARS = ("-wal", "-shm", "-journal")
+__all__ = ["COLUMNS", "INSERT_SQL", "MIGRATIONS", "SCHEMA_VERSION", "Connection",
+           "discard_if_empty", "to_row", "with_provenance"]
 
 
 def location_of(path: str | Path) -> str | Path:
@@ -61,7 +61,7 @@ def connect(
     target = Path(path)
     try:
         if readonly:
-            conn = _open_readonly(target)
+            conn = open_readonly(target)
         else:
             conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -75,61 +75,6 @@ def connect(
     except sqlite3.DatabaseError as exc:
         raise WsdocError(f"cannot use store {target}: {exc}") from exc
     return conn
-
-
-def _open_readonly(target: Path) -> sqlite3.Connection:
-    if not target.is_file():
-        raise WsdocError(f"no store at {target}")
-    if target.stat().st_size == 0:
-        raise WsdocError(f"store {target} is empty (0 bytes)")
-    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise WsdocError(f"store schema v{version} is newer than this wsdoc (v{SCHEMA_VERSION})")
-    return conn
-
-
-def has_sidecars(target: Path) -> bool:
-    return any(Path(f"{target}{suffix}").exists() for suffix in SIDECARS)
-
-
-def tidy_sidecars(target: Path) -> None:
-    """Remove the empty -wal and -shm a read-only connection leaves beside a store that had
-    none: SQLite creates them for any reader of a WAL file but lets only a read-write
-    connection delete them. Closing one (after a read, which opens the WAL) does that
-    under SQLite's own locks, so not while a recorder uses them; an empty WAL means the
-    store file itself is not written."""
-    wal = Path(f"{target}-wal")
-    if not wal.exists() or wal.stat().st_size:
-        return
-    try:
-        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=rw", uri=True)
-        try:
-            conn.execute("PRAGMA user_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:  # e.g. a read-only folder: nothing to tidy that we could
-        pass
-
-
-def discard_if_empty(path: str | Path) -> None:
-    """Delete a SQLite store that holds no exchanges (one a failed import just created)."""
-    if postgres.is_postgres(path) or not Path(path).is_file():
-        return
-    target = Path(path)
-    try:
-        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            held = conn.execute("SELECT 1 FROM exchanges LIMIT 1").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        held = None
-    if held is None:
-        for name in (str(target), *(f"{target}{suffix}" for suffix in SIDECARS)):
-            Path(name).unlink(missing_ok=True)
 
 
 @contextmanager

@@ -108,7 +108,8 @@ def import_notes(result: ImportResult) -> str:
     """What the import summary adds after the count: what was not stored, and why."""
     notes = ""
     if result.duplicates:
-        notes += f"; skipped {result.duplicates} duplicates already in the store"
+        plural = "s" if result.duplicates != 1 else ""
+        notes += f"; skipped {result.duplicates} duplicate{plural} already in the store"
     if result.skipped:
         notes += f"; skipped {result.skipped} that could not be redacted"
     return notes
