@@ -138,7 +138,8 @@ class PgConnection:
 
 
 def connect(location: str, readonly: bool, migrations: Sequence[Migration]) -> PgConnection:
-    """Open (creating and migrating the schema) a PostgreSQL store; WsdocError if unusable."""
+    """Open a PostgreSQL store (unless read-only, creating and migrating the schema);
+    WsdocError if unusable."""
     check_location(location)
     try:
         import psycopg

@@ -196,3 +196,20 @@ def test_rows_that_do_not_decode_name_the_table(tmp_path: Path, column: str, val
         list(reader.violations())
     text = str(raised.value)
     assert "corrupt" in text and f"table {table}" in text and "\n" not in text
+
+
+def test_a_reader_that_closes_while_a_writer_works_removes_nothing_it_uses(
+        tmp_path: Path) -> None:
+    """The reader found no -wal, so it tidies on close; a recorder that started meanwhile
+    keeps its files and loses nothing."""
+    path = old_store(tmp_path / "s.sqlite", SCHEMA_VERSION, [sample(0)])
+    reader = Store(path, readonly=True)
+    with Store(path) as writer:
+        writer.append([sample(1)])
+        reader.close()
+        assert Path(f"{path}-wal").exists()
+        writer.append([sample(2)])
+        assert writer.count() == 3
+    with Store(path, readonly=True) as again:
+        assert [ex.path for ex in again.exchanges()] == ["/p/0", "/p/1", "/p/2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sqlite"]
