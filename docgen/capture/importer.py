@@ -8,8 +8,10 @@ that cannot be redacted is skipped, never stored.
 Real HAR exports are untidy: a bad entry costs one warning (`ImportResult.warnings`) and
 never the rest of the file. Entries without a response are imported as failed exchanges,
 bodies that cannot be decoded (bad base64, multipart without text) as not kept, duplicated
-entries (the same entry twice in one file) are imported and named in a warning; an entry
-that cannot be read at all is skipped.
+entries (the same entry twice in one file) are named in a warning; an entry that cannot be
+read at all is skipped. An exchange the store already holds (the same content hash, e.g.
+the file was imported before, or an entry repeats) is counted in `duplicates`, not stored
+again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from docgen.capture import fastjson
 from docgen.capture.import_pool import ROWS_PER_TRANSACTION, Row, flow_file_rows, redacted_rows
 from docgen.capture.record import Body, Exchange, Pairs
 from docgen.capture.redact import Redactor
-from docgen.capture.store import with_provenance
+from docgen.capture.rows import with_provenance
 from docgen.errors import WsdocError
 
 MAX_BODY = 10 * 1024 * 1024  # same default as the recorder's kept-body limit
@@ -46,6 +48,7 @@ class ImportResult:
     format: str  # "har" or "flows"
     imported: int = 0
     skipped: int = 0  # could not be redacted, so not stored
+    duplicates: int = 0  # already in the store (same content hash), so not stored again
     warnings: list[str] = field(default_factory=list)  # one per odd or skipped entry
 
 
@@ -71,8 +74,9 @@ def import_file(path: str | Path, store: Any, redactor: Redactor,
                 workers: int | None = None,
                 provenance: tuple[str, str] = ("", "")) -> ImportResult:
     """Read, redact and append in large transactions, each record stamped with
-    `provenance` (recorder name, host); returns the counts and warnings. Flow files are decoded and
-    redacted on `workers` processes (default: every core, for large files)."""
+    `provenance` (recorder name, host) and skipped when its content is already stored;
+    returns the counts and warnings. Flow files are decoded and redacted on `workers`
+    processes (default: every core, for large files)."""
     source = Path(path)
     kind = detect_format(source)
     result = ImportResult(kind)
@@ -81,8 +85,9 @@ def import_file(path: str | Path, store: Any, redactor: Redactor,
     for rows, skipped in batches:
         result.skipped += skipped
         if rows:
-            store.append_rows(with_provenance(rows, provenance))
-            result.imported += len(rows)
+            added = store.append_rows(with_provenance(rows, provenance))
+            result.imported += added
+            result.duplicates += len(rows) - added
     return result
 
 
@@ -114,7 +119,7 @@ def read_har(path: Path, warnings: list[str] | None = None) -> Iterator[Exchange
         try:
             fingerprint = json.dumps(entry, sort_keys=True, default=str)
             if fingerprint in seen:
-                # Kept: a client may really repeat a request; the store decides on duplicates.
+                # Read on: the store skips an exact copy (content hash) and counts it.
                 notes.append(f"same as entry {seen[fingerprint]}")
             elif len(seen) < MAX_FINGERPRINTS:
                 seen[fingerprint] = index

@@ -1,8 +1,9 @@
 """`wsdoc merge`: one store from many (SQLite files or PostgreSQL databases, either way).
 
 The union of the sources' records goes into the target, each record once: two records are
-the same when their content hash is (every stored field but the store's id and the
-provenance, so the same flow recorded into two stores, or imported twice, counts once).
+the same when their content hash is (`rows.content_hash`, the one the store's unique index
+holds: every stored field but the store's id and the provenance, so the same flow
+recorded into two stores, or imported twice, counts once).
 The first copy met is kept with its provenance; the target's own records count as met
 first. Contract violations found live are copied beside the records they belong to.
 
@@ -12,22 +13,16 @@ Memory: one 16-byte digest per distinct record (a Python set: about 100 bytes ea
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.capture.record import Exchange
+from docgen.capture.rows import content_hash
 from docgen.capture.store import Store, insert_exchanges, insert_violations, to_row, transaction
 from docgen.errors import WsdocError
 
 BATCH = 500
-
-
-def content_hash(exchange: Exchange) -> bytes:
-    """A digest of what was exchanged, blind to where it is stored and who recorded it."""
-    row = to_row(replace(exchange, id=None, recorder="", recorder_host=""))
-    return hashlib.sha256(repr(row).encode("utf-8", "backslashreplace")).digest()[:16]
 
 
 @dataclass
@@ -58,7 +53,7 @@ def merge_stores(sources: Sequence[str | Path], target: str | Path) -> MergeResu
         seen = {content_hash(exchange) for exchange in out.exchanges()}
         result = MergeResult(str(target), len(seen))
         for source in sources:
-            with Store(source, readonly=True) as opened:
+            with Store(source, readonly=True, allow_empty=True) as opened:
                 result.sources.append(_merge_one(opened, out, seen, str(source)))
     return result
 

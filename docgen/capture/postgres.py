@@ -25,11 +25,13 @@ PGPASSWORD or ~/.pgpass, which libpq reads itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from docgen.errors import WsdocError
+
+Migration = str | Callable[[Any], None]  # as docgen.capture.schema declares it
 
 SCHEMES = ("postgresql://", "postgres://")
 INSTALL_HINT = "PostgreSQL stores need psycopg 3: pip install 'wsdoc[postgres]'"
@@ -114,21 +116,11 @@ class PgConnection:
             return self.raw.execute(self._translate(sql, False))
         return self.raw.execute(self._translate(sql), _params(params))
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run `sql` once per row; the number of rows it changed in all."""
         with self.raw.cursor() as cursor:
             cursor.executemany(self._translate(sql), [_params(row) for row in rows])
-
-    def insert_returning_ids(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[int]:
-        """Insert rows and return their ids in order: concurrent recorders interleave
-        identity values, so a batch's ids are not simply the last ones."""
-        ids: list[int] = []
-        with self.raw.cursor() as cursor:
-            cursor.executemany(self._translate(sql) + " RETURNING id",
-                               [_params(row) for row in rows], returning=True)
-            while True:
-                ids.append(int(cursor.fetchone()[0]))
-                if not cursor.nextset():
-                    return ids
+            return max(int(cursor.rowcount), 0)
 
     @property
     def lost(self) -> bool:
@@ -145,8 +137,9 @@ class PgConnection:
         self.raw.close()
 
 
-def connect(location: str, readonly: bool, migrations: Sequence[str]) -> PgConnection:
-    """Open (creating and migrating the schema) a PostgreSQL store; WsdocError if unusable."""
+def connect(location: str, readonly: bool, migrations: Sequence[Migration]) -> PgConnection:
+    """Open a PostgreSQL store (unless read-only, creating and migrating the schema);
+    WsdocError if unusable."""
     check_location(location)
     try:
         import psycopg
@@ -162,13 +155,19 @@ def connect(location: str, readonly: bool, migrations: Sequence[str]) -> PgConne
         # A commit returns once the server has flushed it (the server's default, made
         # sure of here): a released response survives any crash of recorder or server.
         conn.execute("SET synchronous_commit = on")
-        migrate(conn, migrations)
-        if readonly:
+        if readonly:  # readers never create or migrate a schema
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        conn.execute("SELECT count(*) FROM exchanges").fetchone()
+            if schema_version(conn) > len(migrations):
+                raise WsdocError(f"store schema v{schema_version(conn)} is newer than this "
+                                 f"wsdoc (v{len(migrations)})")
+        else:
+            migrate(conn, migrations)
     except psycopg.Error as exc:
         conn.close()
         raise WsdocError(f"cannot use store {location}: {_first_line(exc)}") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -184,7 +183,7 @@ def schema_version(conn: PgConnection) -> int:
     return int(found[0]) if found else 0
 
 
-def migrate(conn: PgConnection, migrations: Sequence[str]) -> None:
+def migrate(conn: PgConnection, migrations: Sequence[Migration]) -> None:
     """Apply the migrations this database has not seen, each in its own transaction,
     under one advisory lock so concurrent recorders never apply one twice."""
     target = len(migrations)
@@ -199,9 +198,13 @@ def migrate(conn: PgConnection, migrations: Sequence[str]) -> None:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS wsdoc_schema (version INTEGER NOT NULL)")
             if schema_version(conn) == number:  # re-check under the lock
-                for statement in migrations[number].split(";"):
-                    if statement.strip():
-                        conn.execute(pg_dialect(statement))
+                step = migrations[number]
+                if callable(step):  # what SQL alone cannot do, e.g. hashing stored records
+                    step(conn)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            conn.execute(pg_dialect(statement))
                 conn.execute("DELETE FROM wsdoc_schema")
                 conn.execute("INSERT INTO wsdoc_schema (version) VALUES (?)", (number + 1,))
         except BaseException:

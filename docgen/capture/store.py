@@ -2,17 +2,15 @@
 a PostgreSQL database shared by several recorders (`postgresql://USER@HOST[:PORT]/DB`,
 docgen.capture.postgres). `connect` is the one place a store location is opened.
 
-The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[i]` brings a store from
-version i to i + 1, so an old store opened by a newer wsdoc is upgraded in place. The same
-list migrates PostgreSQL stores (translated by `postgres.pg_dialect`): write migrations in
-the SQL both engines share.
-Headers and query strings are stored as JSON arrays of [name, value] pairs (order and
-repeats matter); bodies are BLOBs so non-UTF-8 content survives byte for byte.
+The schema and its migrations are in `schema`, rows and their content hashes in `rows`.
+Writers open a store read-write (created and migrated as needed); a record already there
+(same content hash) is skipped. Readers open it read-only and never create or change a
+file: a missing, empty or foreign store is a one-line WsdocError, an old schema is read
+as it is, and a row that does not decode says which table is corrupt.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,72 +18,32 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docgen.capture import fastjson, postgres
-from docgen.capture.record import Body, Exchange
+from docgen.capture import postgres
+from docgen.capture.files import discard_if_empty, has_sidecars, open_readonly, tidy_sidecars
+from docgen.capture.record import Exchange
+from docgen.capture.rows import (
+    COLUMNS,
+    HASH,
+    INSERT_SQL,
+    CorruptRow,
+    from_row,
+    to_row,
+    with_provenance,
+)
+from docgen.capture.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Connection,
+    columns,
+    run_migration,
+    select_list,
+    tables,
+)
 from docgen.errors import WsdocError
 
-Connection = sqlite3.Connection | postgres.PgConnection
-
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE exchanges (
-        id INTEGER PRIMARY KEY,
-        flow_id TEXT NOT NULL,
-        started REAL NOT NULL,
-        duration_ms REAL,
-        client TEXT NOT NULL,
-        method TEXT NOT NULL,
-        scheme TEXT NOT NULL,
-        host TEXT NOT NULL,
-        port INTEGER NOT NULL,
-        path TEXT NOT NULL,
-        query TEXT NOT NULL,
-        http_version TEXT NOT NULL,
-        request_headers TEXT NOT NULL,
-        req_body BLOB, req_type TEXT NOT NULL, req_encoding TEXT NOT NULL,
-        req_size INTEGER NOT NULL, req_truncated INTEGER NOT NULL,
-        status INTEGER,
-        reason TEXT NOT NULL,
-        response_headers TEXT NOT NULL,
-        resp_body BLOB, resp_type TEXT NOT NULL, resp_encoding TEXT NOT NULL,
-        resp_size INTEGER NOT NULL, resp_truncated INTEGER NOT NULL,
-        error TEXT
-    );
-    CREATE INDEX exchanges_started ON exchanges (started);
-    """,
-    """
-    CREATE TABLE violations (
-        id INTEGER PRIMARY KEY,
-        exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
-        kind TEXT NOT NULL,
-        endpoint TEXT NOT NULL,
-        detail TEXT NOT NULL
-    );
-    """,
-    """
-    ALTER TABLE exchanges ADD COLUMN session TEXT NOT NULL DEFAULT '';
-    """,
-    # Readers stream in id order; a secondary index only made every group commit
-    # rewrite more pages while the proxy is recording.
-    """
-    DROP INDEX IF EXISTS exchanges_started;
-    """,
-    # Provenance: which recorder (a chosen name, never a credential) on which host wrote
-    # each record, for stores that several recorders share or that were merged.
-    """
-    ALTER TABLE exchanges ADD COLUMN recorder TEXT NOT NULL DEFAULT '';
-    ALTER TABLE exchanges ADD COLUMN recorder_host TEXT NOT NULL DEFAULT '';
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-COLUMNS = (
-    "flow_id, started, duration_ms, client, method, scheme, host, port, path, query, "
-    "http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated, "
-    "status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size, "
-    "resp_truncated, error, session, recorder, recorder_host"
-)
-INSERT_SQL = f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * 29)})"
+# Where the other modules import them from, as before the split into rows and schema.
+__all__ = ["COLUMNS", "INSERT_SQL", "MIGRATIONS", "SCHEMA_VERSION", "Connection",
+           "discard_if_empty", "to_row", "with_provenance"]
 
 
 def location_of(path: str | Path) -> str | Path:
@@ -103,11 +61,7 @@ def connect(
     target = Path(path)
     try:
         if readonly:
-            if not target.is_file():
-                raise WsdocError(f"no store at {target}")
-            upgrade_if_old(target)
-            conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
-                                   check_same_thread=False)
+            conn = open_readonly(target)
         else:
             conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -121,25 +75,6 @@ def connect(
     except sqlite3.DatabaseError as exc:
         raise WsdocError(f"cannot use store {target}: {exc}") from exc
     return conn
-
-
-def upgrade_if_old(target: Path) -> None:
-    """Readers need the current schema: migrate an older store once, in place."""
-    probe = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        version = probe.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        probe.close()
-    if version >= SCHEMA_VERSION:
-        return
-    try:
-        writer = sqlite3.connect(target, isolation_level=None)
-        writer.execute("PRAGMA journal_mode=WAL")
-        migrate(writer)
-        writer.close()
-    except sqlite3.OperationalError as exc:
-        raise WsdocError(f"store {target} has schema v{version} and needs upgrading to "
-                         f"v{SCHEMA_VERSION}, but cannot be written: {exc}") from exc
 
 
 @contextmanager
@@ -164,14 +99,29 @@ def insert_violations(conn: Connection, rows: Iterable[tuple[int, str, str, str]
         rows)
 
 
-def insert_exchanges(conn: Connection, rows: list[tuple[Any, ...]]) -> list[int]:
-    """Insert rows inside the caller's transaction and return their ids in order."""
+def insert_rows(conn: Connection, rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert rows (from `to_row`) inside the caller's transaction, skipping those whose
+    content is already stored; how many were inserted."""
     if isinstance(conn, postgres.PgConnection):
-        return conn.insert_returning_ids(INSERT_SQL, rows)
+        return conn.executemany(INSERT_SQL, rows)
+    before = conn.total_changes
     conn.executemany(INSERT_SQL, rows)
-    # BEGIN IMMEDIATE holds SQLite's one write lock: this batch's ids are the last ones.
-    last_id = int(conn.execute("SELECT max(id) FROM exchanges").fetchone()[0])
-    return list(range(last_id - len(rows) + 1, last_id + 1))
+    return conn.total_changes - before
+
+
+def insert_exchanges(conn: Connection, rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert rows inside the caller's transaction and return their ids in order (for a
+    record already stored, the stored one's id), found by content hash: one indexed query
+    per 500 rows, whichever engine and however concurrent recorders interleave ids."""
+    insert_rows(conn, rows)
+    hashes = [bytes(row[HASH]) for row in rows]
+    ids: dict[bytes, int] = {}
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start:start + 500]
+        found = conn.execute("SELECT content_hash, id FROM exchanges WHERE content_hash IN "
+                             f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+        ids.update((bytes(digest), int(ident)) for digest, ident in found)
+    return [ids[digest] for digest in hashes]
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -184,58 +134,46 @@ def migrate(conn: sqlite3.Connection) -> None:
             # Re-check under the write lock: another process may have migrated meanwhile.
             if conn.execute("PRAGMA user_version").fetchone()[0] != number:
                 continue
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            run_migration(conn, MIGRATIONS[number])
             conn.execute(f"PRAGMA user_version={number + 1}")
 
 
-def _pairs(text: str) -> list[tuple[str, str]]:
-    return [(str(name), str(value)) for name, value in fastjson.loads(text)]
-
-
-def to_row(ex: Exchange) -> tuple[Any, ...]:
-    req, resp = ex.request_body, ex.response_body
-    return (
-        ex.flow_id, ex.started, ex.duration_ms, ex.client, ex.method, ex.scheme, ex.host,
-        ex.port, ex.path, json.dumps(ex.query), ex.http_version, json.dumps(ex.request_headers),
-        req.content, req.content_type, req.encoding, req.size, int(req.truncated),
-        ex.status, ex.reason, json.dumps(ex.response_headers),
-        resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
-        ex.error, ex.session, ex.recorder, ex.recorder_host,
-    )
-
-
-def with_provenance(rows: list[tuple[Any, ...]], provenance: tuple[str, str]
-                    ) -> list[tuple[Any, ...]]:
-    """Rows (from `to_row`) stamped with (recorder, host): the last two of COLUMNS."""
-    if not any(provenance):
-        return rows
-    return [(*row[:-2], *provenance) for row in rows]
-
-
-def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Exchange:
-    (ident, flow_id, started, duration_ms, client, method, scheme, host, port, path, query,
-     http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated,
-     status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size,
-     resp_truncated, error, session, recorder, recorder_host) = tuple(row)
-    return Exchange(
-        id=ident, flow_id=flow_id, started=started, duration_ms=duration_ms, client=client,
-        method=method, scheme=scheme, host=host, port=port, path=path, query=_pairs(query),
-        http_version=http_version, request_headers=_pairs(request_headers),
-        request_body=Body(req_body, req_type, req_encoding, req_size, bool(req_truncated)),
-        status=status, reason=reason, response_headers=_pairs(response_headers),
-        response_body=Body(resp_body, resp_type, resp_encoding, resp_size, bool(resp_truncated)),
-        error=error, session=session, recorder=recorder, recorder_host=recorder_host,
-    )
-
-
 class Store:
-    """A capture store for reading and batch appends (the proxy uses `StoreWriter`)."""
+    """A capture store for reading and batch appends (the proxy uses `StoreWriter`).
+    Read-only, it must hold exchanges (else WsdocError), unless `allow_empty`."""
 
-    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False,
+                 allow_empty: bool = False) -> None:
         self.path = location_of(path)
-        self.conn = connect(self.path, readonly=readonly)
+        self.tidy = (readonly and isinstance(self.path, Path) and self.path.is_file()
+                     and not has_sidecars(self.path))
+        try:
+            self.conn = connect(self.path, readonly=readonly)
+        except BaseException:
+            self._tidy()
+            raise
+        try:
+            self.select = self._select_list()
+            if readonly and not allow_empty:
+                self._require_exchanges()
+        except BaseException:
+            self.close()
+            raise
+
+    def _select_list(self) -> str:
+        present = tables(self.conn)
+        if "exchanges" not in present:
+            what = "is empty (no tables)" if not present else "is not a wsdoc store"
+            raise WsdocError(f"store {self.path} {what}: no exchanges table")
+        self.has_violations = "violations" in present
+        try:
+            return select_list(columns(self.conn, "exchanges"))
+        except ValueError as exc:
+            raise WsdocError(f"store {self.path} is not a wsdoc store: {exc}") from None
+
+    def _require_exchanges(self) -> None:
+        if self.conn.execute("SELECT 1 FROM exchanges LIMIT 1").fetchone() is None:
+            raise WsdocError(f"store {self.path} is empty (no exchanges)")
 
     def __enter__(self) -> Store:
         return self
@@ -246,49 +184,66 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        self._tidy()
 
-    def append(self, exchanges: Iterable[Exchange]) -> None:
-        """Insert exchanges in one transaction."""
-        with transaction(self.conn):
-            self.conn.executemany(INSERT_SQL, (to_row(ex) for ex in exchanges))
+    def _tidy(self) -> None:
+        if self.tidy and isinstance(self.path, Path):
+            tidy_sidecars(self.path)
 
-    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Insert rows made by `to_row` (e.g. in import worker processes) in one transaction."""
+    def append(self, exchanges: Iterable[Exchange]) -> int:
+        """Insert exchanges in one transaction; how many were not already stored."""
+        return self.append_rows([to_row(ex) for ex in exchanges])
+
+    def append_rows(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Insert rows made by `to_row` (e.g. in import worker processes) in one
+        transaction; how many were not already stored."""
         with transaction(self.conn):
-            self.conn.executemany(INSERT_SQL, rows)
+            return insert_rows(self.conn, rows)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+
+    def _decode(self, row: Any) -> Exchange:
+        try:
+            return from_row(row)
+        except CorruptRow as exc:
+            raise WsdocError(f"store {self.path} is corrupt: table exchanges, record "
+                             f"{row[0]!r}: {exc}") from None
 
     def exchanges(self, batch: int = 500) -> Iterator[Exchange]:
         """Every exchange in id order, fetched in batches so memory stays flat."""
         last_id = 0
         while True:
             rows = self.conn.execute(
-                f"SELECT id, {COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ?",
+                f"SELECT {self.select} FROM exchanges WHERE id > ? ORDER BY id LIMIT ?",
                 (last_id, batch),
             ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield from_row(row)
+                yield self._decode(row)
             last_id = rows[-1][0]
 
     def get(self, ident: int) -> Exchange | None:
         row = self.conn.execute(
-            f"SELECT id, {COLUMNS} FROM exchanges WHERE id = ?", (ident,)
+            f"SELECT {self.select} FROM exchanges WHERE id = ?", (ident,)
         ).fetchone()
-        return from_row(row) if row else None
+        return self._decode(row) if row else None
 
     def violations(self) -> Iterator[tuple[Exchange, str, str, str]]:
         """Contract violations the recorder found live: (exchange, kind, endpoint, detail),
         in the order they were recorded."""
+        if not self.has_violations:  # a store from before live checks
+            return
         rows = self.conn.execute(
             "SELECT exchange_id, kind, endpoint, detail FROM violations ORDER BY id").fetchall()
-        for exchange_id, kind, endpoint, detail in rows:
-            exchange = self.get(exchange_id)
+        for row in rows:
+            if not all(map(isinstance, row, (int, str, str, str))):
+                raise WsdocError(f"store {self.path} is corrupt: table violations, row "
+                                 f"{tuple(row)!r:.80}")
+            exchange = self.get(row[0])
             if exchange is not None:
-                yield exchange, kind, endpoint, detail
+                yield exchange, row[1], row[2], row[3]
 
     def integrity(self) -> str:
         """SQLite's own check; a PostgreSQL server keeps its files consistent itself."""

@@ -50,19 +50,17 @@ def record_arguments(params: dict[str, Any]) -> list[str]:
 class Progress:
     """One line on a terminal's stderr, rewritten as exchanges are recorded."""
 
-    def __init__(self, rec: Recording, store: str) -> None:
-        self.rec, self.store, self.shown = rec, store, -1
+    def __init__(self, rec: Recording, store: str, start: int) -> None:
+        self.rec, self.store, self.start, self.shown = rec, store, start, -1
         self.tty = sys.stderr.isatty()
         self.reader: Store | None = None
-        self.start = 0
 
     def __call__(self) -> None:
         if not self.tty:
             return
         try:
             if self.reader is None:
-                self.reader = Store(self.store, readonly=True)
-                self.start = self.reader.count()
+                self.reader = Store(self.store, readonly=True, allow_empty=True)
             count = self.reader.count() - self.start
         except Exception:  # progress is a nicety: a store busy or not there yet is no error
             return
@@ -78,12 +76,23 @@ class Progress:
             click.echo("\r\x1b[K", err=True, nl=False)
 
 
-def record_command(command: list[str], params: dict[str, Any], logs: Path) -> tuple[int, Recording]:
+def stored_count(store: str) -> int:
+    """Exchanges already in the store (0 when there is none yet): progress counts from it."""
+    try:
+        with Store(store, readonly=True, allow_empty=True) as opened:
+            return opened.count()
+    except Exception:  # no store yet, or not readable: the recorder will say what is wrong
+        return 0
+
+
+def record_command(command: list[str], params: dict[str, Any],
+                   logs: Path) -> tuple[int, Recording]:
     """Run the command through a recorder; its exit status and the stopped recording."""
+    start = stored_count(params["store"])
     with recording(record_arguments(params), logs / "record.log") as rec:
         click.echo(f"wsdoc: recording through {rec.url} (WSDOC_URL); running: "
                    f"{shlex.join(command)}", err=True)
-        progress = Progress(rec, params["store"])
+        progress = Progress(rec, params["store"], start)
         try:
             status = run_command(command, rec.environment(), progress)
         finally:

@@ -37,7 +37,7 @@ def test_violations_are_logged_and_stored(tmp_path: Path) -> None:
     assert len(lines) == 1 and "type-changed" in lines[0] and "/user/level" in lines[0]
     conn = sqlite3.connect(tmp_path / "new.sqlite")
     rows = conn.execute("SELECT exchange_id, kind, endpoint FROM violations").fetchall()
-    ids = [row[0] for row in conn.execute("SELECT id FROM exchanges")]
+    ids = [row[0] for row in conn.execute("SELECT id FROM exchanges ORDER BY id")]
     assert sorted(row[0] for row in rows) == ids  # one per exchange, tied to its record
     assert {(row[1], row[2]) for row in rows} == {("type-changed", "GET /api/v2/me")}
     # `wsdoc check --live` reads them back: breaking drift, exit 1, naming the field.

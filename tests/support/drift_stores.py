@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ USER_IDS = [f"{n:032x}" for n in range(1, 11)]
 
 
 def write_store(path: Path, exchanges: Iterable[Exchange]) -> Path:
+    """A store of these exchanges, each its own record: the store skips an exact copy of
+    one it holds, so the same request made twice gets a flow id, as recorded flows have."""
     with Store(path) as store:
-        store.append(list(exchanges))
+        store.append([replace(ex, flow_id=ex.flow_id or f"flow-{index}")
+                      for index, ex in enumerate(exchanges)])
     return path
 
 

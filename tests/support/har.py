@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from docgen.capture.record import Exchange
+
+FIRST = 1714557600.0  # 2024-05-01T10:00:00Z: entries without a time get one second apart
+
+
+def started(epoch: float) -> str:
+    """HAR's startedDateTime: each entry its own time, as browsers write them (an import
+    skips an entry identical to one already stored, time included)."""
+    moment = datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
+    return moment.replace("+00:00", "Z")
 
 
 def write_har(path: Path, exchanges: list[Exchange], **options: bool) -> Path:
@@ -34,7 +44,8 @@ def har_of(exchanges: list[Exchange], base64_responses: bool = False) -> dict[st
             request["postData"] = {"mimeType": "application/json",
                                    "text": ex.request_body.content.decode()}
         entries.append({
-            "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 12.5, "request": request,
+            "startedDateTime": started(ex.started or FIRST + len(entries)), "time": 12.5,
+            "request": request,
             "response": {"status": ex.status, "statusText": ex.reason, "httpVersion": "HTTP/1.1",
                          "headers": [{"name": k, "value": v} for k, v in ex.response_headers],
                          "cookies": [], "content": content, "redirectURL": "",

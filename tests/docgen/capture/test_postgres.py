@@ -8,8 +8,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from docgen.capture.importer import import_file
 from docgen.capture.postgres import check_location, pg_dialect
 from docgen.capture.record import Body, Exchange
+from docgen.capture.redact import Redactor
+from docgen.capture.rows import HASH, READ_COLUMNS, content_hash, to_row
 from docgen.capture.store import MIGRATIONS, SCHEMA_VERSION, Store
 from docgen.capture.synthetic import synthetic_traffic
 from docgen.capture.writer import StoreWriter
@@ -17,6 +20,7 @@ from docgen.errors import WsdocError
 from docgen.pipeline import store_openapi
 from docgen.publish.openapi import dumps
 from tests.docgen.capture.test_store import sample
+from tests.support.har import write_har
 
 
 def test_round_trip_keeps_bytes_floats_repeats_and_provenance(pg_url: str) -> None:
@@ -69,7 +73,7 @@ def test_an_old_database_is_migrated_once_by_concurrent_openers(pg_url: str) -> 
     for thread in threads:
         thread.join(60)
     assert not errors
-    with Store(pg_url, readonly=True) as reader:
+    with Store(pg_url, readonly=True, allow_empty=True) as reader:
         assert reader.count() == 0
         rows = reader.conn.execute("SELECT version FROM wsdoc_schema").fetchall()
     assert rows == [(SCHEMA_VERSION,)]
@@ -144,3 +148,40 @@ def test_writer_reconnects_when_the_server_drops_its_connection(pg_url: str) -> 
     assert writer.failed_batches == 0  # the batch after the drop went to a new connection
     with Store(pg_url, readonly=True) as store:
         assert [ex.path for ex in store.exchanges()] == ["/p/0", "/p/1"]
+
+
+def test_importing_twice_stores_each_exchange_once(pg_url: str, tmp_path: Path) -> None:
+    har = write_har(tmp_path / "s.har", list(synthetic_traffic(120)))
+    with Store(pg_url) as store:
+        first = import_file(har, store, Redactor())
+        second = import_file(har, store, Redactor())  # another run: another session key
+        assert store.count() == 120
+        assert store.append([sample(0), sample(0), sample(1)]) == 2
+    assert (first.imported, first.duplicates) == (120, 0)
+    assert (second.imported, second.duplicates) == (0, 120)
+
+
+def test_readers_neither_create_nor_migrate_a_schema(pg_url: str) -> None:
+    with pytest.raises(WsdocError, match=r"is empty \(no tables\)"):
+        Store(pg_url, readonly=True)
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        assert raw.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_schema = current_schema()").fetchone() == (0,)
+        for migration in MIGRATIONS[:5]:
+            assert isinstance(migration, str)
+            raw.execute(pg_dialect(migration))
+        raw.execute("CREATE TABLE wsdoc_schema (version INTEGER NOT NULL)")
+        raw.execute("INSERT INTO wsdoc_schema VALUES (5)")
+        for index in (0, 1, 0):  # an import done twice before duplicates were skipped
+            row = to_row(sample(index))[:HASH]
+            raw.execute(f"INSERT INTO exchanges ({', '.join(READ_COLUMNS)}) VALUES "
+                        f"({', '.join(['%s'] * len(row))})", row)
+    with Store(pg_url, readonly=True) as reader:  # v5 read as it is
+        assert [ex.path for ex in reader.exchanges()] == ["/p/0", "/p/1", "/p/0"]
+        assert reader.conn.execute("SELECT version FROM wsdoc_schema").fetchone() == (5,)
+    with Store(pg_url) as writer:  # a writer migrates: hashes filled, the copy keeps none
+        hashes = writer.conn.execute(
+            "SELECT content_hash FROM exchanges ORDER BY id").fetchall()
+        assert writer.append([sample(1), sample(2)]) == 1
+    assert [h and bytes(h) for (h,) in hashes] == [
+        content_hash(sample(0)), content_hash(sample(1)), None]

@@ -1,0 +1,137 @@
+"""Exchange <-> store row, and the content hash that tells two records apart.
+
+A row is what `INSERT_SQL` takes: the exchange's fields (headers and query strings as
+JSON arrays of [name, value] pairs, bodies as bytes), then its provenance (recorder, host),
+then its content hash. The hash covers every stored field but the id, the provenance and
+the session tag (keyed per run), so the same flow recorded into two stores, or imported
+twice, hashes the same; it is computed where the row is made (import workers, the
+recorder's writer), once.
+
+Rows read back are checked on the way in (`from_row`): a store someone edited by hand or
+that another program wrote must fail with a one-line `CorruptRow`, not a traceback deep
+inside inference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from types import NoneType
+from typing import Any
+
+import orjson
+
+from docgen.capture import fastjson
+from docgen.capture.record import Body, Exchange
+
+CONTENT_COLUMNS = (
+    "flow_id", "started", "duration_ms", "client", "method", "scheme", "host", "port", "path",
+    "query", "http_version", "request_headers", "req_body", "req_type", "req_encoding",
+    "req_size", "req_truncated", "status", "reason", "response_headers", "resp_body",
+    "resp_type", "resp_encoding", "resp_size", "resp_truncated", "error", "session",
+)
+READ_COLUMNS = (*CONTENT_COLUMNS, "recorder", "recorder_host")  # what readers select
+WRITE_COLUMNS = (*READ_COLUMNS, "content_hash")
+COLUMNS = ", ".join(WRITE_COLUMNS)
+# A record already in the store (same content hash) is skipped, in one statement per batch.
+INSERT_SQL = (f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * len(WRITE_COLUMNS))})"
+              " ON CONFLICT DO NOTHING")
+HASH = len(WRITE_COLUMNS) - 1  # index of the content hash in a row
+Row = tuple[Any, ...]
+
+_NUMBER, _TEXT, _INT = (int, float), str, int
+_MAYBE_NUMBER, _MAYBE_BYTES = (int, float, NoneType), (bytes, NoneType)
+# Python types of `SELECT id, READ_COLUMNS` as both engines return them.
+READ_TYPES: tuple[Any, ...] = (
+    _INT, _TEXT, _NUMBER, _MAYBE_NUMBER, _TEXT, _TEXT, _TEXT, _TEXT, _INT, _TEXT, _TEXT,
+    _TEXT, _TEXT, _MAYBE_BYTES, _TEXT, _TEXT, _INT, _INT, (int, NoneType), _TEXT, _TEXT,
+    _MAYBE_BYTES, _TEXT, _TEXT, _INT, _INT, (str, NoneType), _TEXT, _TEXT, _TEXT,
+)
+
+
+class CorruptRow(ValueError):
+    """A stored row that does not decode; the message names the record and the column."""
+
+
+def row_hash(content: Sequence[Any]) -> bytes:
+    """16 bytes over a row's content fields, in their fixed order: bodies as their length
+    in a JSON array of the fields (orjson: a few microseconds a row) and then their bytes;
+    what orjson refuses (a lone surrogate, an integer past 64 bits) through repr instead."""
+    digest = hashlib.blake2b(digest_size=16)
+    bodies = [value for value in content if value.__class__ is bytes]
+    shape = [len(value) if value.__class__ is bytes else value for value in content]
+    try:
+        digest.update(orjson.dumps(shape))
+    except orjson.JSONEncodeError:
+        digest.update(repr(shape).encode("utf-8", "backslashreplace"))
+    for body in bodies:
+        digest.update(body)
+    return digest.digest()
+
+
+def to_row(ex: Exchange) -> Row:
+    req, resp = ex.request_body, ex.response_body
+    content = (
+        ex.flow_id, ex.started, ex.duration_ms, ex.client, ex.method, ex.scheme, ex.host,
+        ex.port, ex.path, json.dumps(ex.query), ex.http_version, json.dumps(ex.request_headers),
+        req.content, req.content_type, req.encoding, req.size, int(req.truncated),
+        ex.status, ex.reason, json.dumps(ex.response_headers),
+        resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
+        ex.error, ex.session,
+    )
+    # Not the session tag: a keyed hash whose key lives for one run only, so the same flow
+    # imported twice gets two different tags.
+    return (*content, ex.recorder, ex.recorder_host, row_hash(content[:-1]))
+
+
+def content_hash(exchange: Exchange) -> bytes:
+    """What was exchanged, blind to where it is stored and who recorded it."""
+    return bytes(to_row(exchange)[HASH])
+
+
+def with_provenance(rows: list[Row], provenance: tuple[str, str]) -> list[Row]:
+    """Rows (from `to_row`) stamped with (recorder, host); their hashes stay valid."""
+    if not any(provenance):
+        return rows
+    return [(*row[:HASH - 2], *provenance, row[HASH]) for row in rows]
+
+
+def _pairs(text: str, column: str) -> list[tuple[str, str]]:
+    try:
+        pairs = fastjson.loads(text)
+        if isinstance(pairs, list) and all(isinstance(pair, list) for pair in pairs):
+            return [(str(name), str(value)) for name, value in pairs]
+    except (ValueError, TypeError):  # not JSON; a pair that is not two items
+        pass
+    raise CorruptRow(f"{column} is not a JSON list of [name, value] pairs: {text[:40]!r}")
+
+
+def check_types(row: Sequence[Any]) -> None:
+    """CorruptRow naming the first column whose value has a type wsdoc never writes."""
+    if len(row) == len(READ_TYPES) and all(map(isinstance, row, READ_TYPES)):
+        return
+    for name, value, kind in zip(("id", *READ_COLUMNS), row, READ_TYPES, strict=False):
+        if not isinstance(value, kind):
+            raise CorruptRow(f"{name} holds {type(value).__name__} {str(value)[:40]!r}")
+    raise CorruptRow(f"{len(row)} columns, not {len(READ_TYPES)}")
+
+
+def from_row(row: Sequence[Any]) -> Exchange:
+    """An exchange from `SELECT id, READ_COLUMNS`; CorruptRow when it does not decode."""
+    check_types(row)
+    (ident, flow_id, started, duration_ms, client, method, scheme, host, port, path, query,
+     http_version, request_headers, req_body, req_type, req_encoding, req_size, req_truncated,
+     status, reason, response_headers, resp_body, resp_type, resp_encoding, resp_size,
+     resp_truncated, error, session, recorder, recorder_host) = tuple(row)
+    return Exchange(
+        id=ident, flow_id=flow_id, started=started, duration_ms=duration_ms, client=client,
+        method=method, scheme=scheme, host=host, port=port, path=path,
+        query=_pairs(query, "query"), http_version=http_version,
+        request_headers=_pairs(request_headers, "request_headers"),
+        request_body=Body(req_body, req_type, req_encoding, req_size, bool(req_truncated)),
+        status=status, reason=reason,
+        response_headers=_pairs(response_headers, "response_headers"),
+        response_body=Body(resp_body, resp_type, resp_encoding, resp_size, bool(resp_truncated)),
+        error=error, session=session, recorder=recorder, recorder_host=recorder_host,
+    )
