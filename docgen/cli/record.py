@@ -36,6 +36,9 @@ class ReadyLine:
     def running(self) -> None:
         from mitmproxy import ctx
 
+        recorder = ctx.master.addons.get("recorder")
+        if recorder is not None and recorder.writer is None:
+            return  # its store did not open: run_proxy reports that, nobody should connect
         server = ctx.master.addons.get("proxyserver")
         host, port = server.listen_addrs()[0][:2]
         url = f"http://{host}:{port}"
