@@ -6,11 +6,14 @@ STAMP := $(VENV)/.wsdoc-installed
 
 .PHONY: demo test bench lint chromium postgresql clean
 
+# pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
 $(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,postgres]'
-	touch $(STAMP)
+	@echo "wsdoc: setting up $(VENV) (log: $(VENV)/install.log)"
+	@python3 -m venv $(VENV)
+	@{ $(PY) -m pip install -q --upgrade pip && \
+	   $(PY) -m pip install -q -e '.[dev,postgres]'; } > $(VENV)/install.log 2>&1 || \
+	 { cat $(VENV)/install.log; echo "wsdoc: setting up $(VENV) failed" >&2; exit 1; }
+	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/wsdoc demo
@@ -19,7 +22,7 @@ demo: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
 
 # PostgreSQL-store tests start Debian's server themselves (initdb in a temporary folder).
 postgresql:

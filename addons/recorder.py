@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
+from docgen.capture.postgres import is_postgres
 from docgen.capture.prepare import Preparer
 from docgen.capture.provenance import check_label, default_host, default_recorder
 from docgen.capture.redact import Redactor
 from docgen.capture.snapshot import snapshot
+from docgen.capture.upstream import UpstreamFailures
 from docgen.capture.writer import StoreWriter
 from docgen.capture.writer_process import WriterProcess
 from docgen.drift.live import ContractAnnotator
@@ -39,6 +43,8 @@ ASYNC_LINGER_S = 0.02
 RECORDED_MARK = "wsdoc_recorded"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 WRITERS = ("process", "thread")
+WRITER_OPTIONS = {"wsdoc_store", "wsdoc_durability", "wsdoc_writer", "wsdoc_redact",
+                  "wsdoc_max_body", "wsdoc_recorder", "wsdoc_recorder_host", "wsdoc_contract"}
 
 
 class Recorder:
@@ -55,6 +61,8 @@ class Recorder:
         self.provenance = (default_recorder(), default_host())
         self.preparer = Preparer()
         self.last_writer: StoreWriter | WriterProcess | None = None
+        self.store = "wsdoc.sqlite"
+        self.upstream_failures = UpstreamFailures()
 
     def load(self, loader: Loader) -> None:
         loader.add_option("wsdoc_store", str, "wsdoc.sqlite",
@@ -117,11 +125,13 @@ class Recorder:
             if options.wsdoc_writer not in WRITERS:
                 raise exceptions.OptionsError(f"wsdoc_writer must be one of {', '.join(WRITERS)}")
             self.durability, self.writer_kind = options.wsdoc_durability, options.wsdoc_writer
-        # Any setting the writer holds means a new writer (the old one finishes first).
-        if updated & {"wsdoc_store", "wsdoc_durability", "wsdoc_writer", "wsdoc_redact",
-                      "wsdoc_max_body", "wsdoc_recorder", "wsdoc_recorder_host",
-                      "wsdoc_contract"}:
-            self._open(options.wsdoc_store)
+        if "wsdoc_store" in updated:
+            self.store = check_store_target(options.wsdoc_store)
+        # Any setting the writer holds means a new writer (the old one finishes first). The
+        # store is first opened in running(): once the proxy listens, so a proxy that cannot
+        # start (port in use) leaves no store behind.
+        if self.loop is not None and updated & WRITER_OPTIONS:
+            self._open(self.store)
 
     def _open(self, path: str) -> None:
         if self.writer is not None:
@@ -158,13 +168,19 @@ class Recorder:
 
     def running(self) -> None:
         self.loop = asyncio.get_running_loop()
-        if self.writer:
-            log.info(f"wsdoc: recording into {self.writer.path} ({self.durability} durability)")
+        try:
+            self._open(self.store)
+        except exceptions.OptionsError as exc:
+            log.error(str(exc))  # mitmproxy's errorcheck stops the proxy on it
+            return
+        log.info(f"wsdoc: recording into {self.store} ({self.durability} durability)")
 
     async def response(self, flow: http.HTTPFlow) -> None:
         await self._record(flow)
 
     async def error(self, flow: http.HTTPFlow) -> None:
+        if flow.error is not None and (line := self.upstream_failures.first(flow)):
+            log.warning(line)
         await self._record(flow)
 
     async def _record(self, flow: http.HTTPFlow) -> None:
@@ -222,6 +238,19 @@ def _call_all(results: list[tuple[Callable[[bool], None], bool]]) -> None:
 def _resolve(future: asyncio.Future[bool], ok: bool) -> None:
     if not future.done():
         future.set_result(ok)
+
+
+def check_store_target(target: str) -> str:
+    """The store location, once it looks writable; nothing is created here."""
+    if is_postgres(target):
+        return target
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise exceptions.OptionsError(f"wsdoc_store {target} is a folder, not a store file")
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise exceptions.OptionsError(f"wsdoc_store: cannot create a store in {folder}/")
+    return target
 
 
 def parse_filter(spec: str) -> flowfilter.TFilter | None:

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A real curl session against Genesys Web Services (gwssim, or a recording proxy in front of it).
 #
-#   gwssim/curl_session.sh BASE_URL [--users N]
+#   gwssim/curl_session.sh [BASE_URL] [--users N]
+#
+# BASE_URL defaults to $WSDOC_URL, which `wsdoc session` sets to its recording proxy:
+#   wsdoc session --upstream http://127.0.0.1:8090 -- bash gwssim/curl_session.sh
 #
 # Echoes every curl command before running it, then the response body. Covers the three
 # requests of the documentation's "Making a Request" page, the filters, the directory (services,
@@ -19,10 +22,11 @@
 
 set -u -o pipefail
 
-usage() { echo "usage: $0 BASE_URL [--users N]" >&2; exit 2; }
-[ $# -ge 1 ] || usage
-BASE=${1%/}
-shift
+usage() { echo "usage: $0 [BASE_URL (default: \$WSDOC_URL)] [--users N]" >&2; exit 2; }
+case ${1:-} in
+  http://*|https://*) BASE=${1%/}; shift ;;
+  *) [ -n "${WSDOC_URL:-}" ] || usage; BASE=${WSDOC_URL%/} ;;
+esac
 USERS=5
 while [ $# -gt 0 ]; do
   case $1 in

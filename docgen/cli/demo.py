@@ -1,17 +1,16 @@
 """`wsdoc demo`: record a real curl session against the simulator and build the site.
 
-Steps, each bounded by a timeout, all on 127.0.0.1: start gwssim (`python -m gwssim`),
-start `wsdoc record` in front of it, run `gwssim/curl_session.sh` (real curl) through the
-proxy, stop the proxy with SIGINT (it prints its summary) and the simulator, then build
-the site like `wsdoc build`. On any error every process started here is killed.
+Steps, each bounded by a timeout, all on 127.0.0.1: start gwssim (`python -m gwssim`), then
+a recording session as `wsdoc session` runs one (docgen.cli.recording: `wsdoc record` in
+front of gwssim, CometD listeners, `gwssim/curl_session.sh` with real curl at $WSDOC_URL,
+the recorder stopped with SIGINT so it commits and prints its summary), stop the simulator,
+build the site like `wsdoc build`. On any error every process started here is stopped.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
+import shlex
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -21,22 +20,18 @@ from shutil import which
 import click
 
 from docgen.cli.options import DEFAULT_OUT
-from docgen.cli.processes import started, stop, wait_for
+from docgen.cli.processes import BIN, started, wait_for
+from docgen.cli.recording import Recording, recording, run_command
 from docgen.errors import WsdocError
 from docgen.pipeline import build_site
 from docgen.publish.curl import DEFAULT_BASE_URL
 
-READY_TIMEOUT_S = 30.0
 SESSION_TIMEOUT_S = 600.0
-STOP_TIMEOUT_S = 30.0
 SIM_READY = re.compile(r"gwssim listening on (http://127\.0\.0\.1:\d+)")
-PROXY_READY = re.compile(r"point curl at (http://127\.0\.0\.1:\d+)")
-PROXY_SUMMARY = re.compile(r"wsdoc: stopped;.*")
 LISTENING = re.compile(r"cometd_client: \S+ subscribed")
 # Pause after each operation so each one's notifications arrive before the next starts
 # (otherwise back-to-back operations would share their events).
 SESSION_PACE_S = "0.25"
-WSDOC = [sys.executable, "-c", "from docgen.cli import main; main()"]
 
 
 def session_script() -> Path:
@@ -61,20 +56,15 @@ def fresh_store(store: str | None, out: Path) -> Path:
     return path
 
 
-def run_session(proxy_url: str, users: int, log: Path) -> str:
-    """Run the curl session through the proxy; its last line (the summary)."""
+def run_session(rec: Recording, users: int, log: Path) -> str:
+    """Run the curl session through the recorder (its $WSDOC_URL); its last line."""
+    env = {**rec.environment(), "PYTHON": sys.executable, "CURL_SESSION_PACE": SESSION_PACE_S}
     with log.open("wb") as out:
-        try:
-            done = subprocess.run(["bash", str(session_script()), proxy_url, "--users",
-                                   str(users)], stdout=out, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=SESSION_TIMEOUT_S,
-                                  check=False, env={**os.environ, "PYTHON": sys.executable,
-                                                    "CURL_SESSION_PACE": SESSION_PACE_S})
-        except subprocess.TimeoutExpired as exc:
-            raise WsdocError(f"curl session took longer than {SESSION_TIMEOUT_S:.0f}s") from exc
+        status = run_command(["bash", str(session_script()), "--users", str(users)], env,
+                             lambda: None, output=out, timeout=SESSION_TIMEOUT_S)
     lines = log.read_text(errors="replace").strip().splitlines()
-    if done.returncode != 0:
-        raise WsdocError(f"curl session failed ({done.returncode}): "
+    if status != 0:
+        raise WsdocError(f"curl session failed ({status}): "
                          f"{lines[-1] if lines else 'no output'}")
     return lines[-1] if lines else ""
 
@@ -96,23 +86,22 @@ def start_listeners(stack: ExitStack, proxy_url: str, users: int, logs: Path) ->
 
 
 def record_demo(store: Path, port: int, users: int, logs: Path) -> None:
-    """Simulator + recording proxy + curl session; leaves a filled store."""
+    """Simulator + recording session (as `wsdoc session` runs it) + curl session; leaves a
+    filled store."""
     with ExitStack() as stack:
         sim = stack.enter_context(started(
             [sys.executable, "-m", "gwssim", "--host", "127.0.0.1", "--port", str(port)],
             logs / "gwssim.log", "gwssim"))
         sim_url = wait_for(SIM_READY, logs / "gwssim.log", sim, "gwssim")
         click.echo(f"wsdoc: simulator at {sim_url}")
-        proxy = stack.enter_context(started(
-            [*WSDOC, "record", "--upstream", sim_url, "--listen-host", "127.0.0.1",
-             "--listen-port", "0", "--store", str(store)], logs / "record.log", "wsdoc record"))
-        proxy_url = wait_for(PROXY_READY, logs / "record.log", proxy, "wsdoc record")
-        listeners = start_listeners(stack, proxy_url, users, logs)
-        click.echo(f"wsdoc: recording proxy at {proxy_url}; {listeners} CometD listeners; "
+        rec = stack.enter_context(recording(
+            ["--upstream", sim_url, "--listen-port", "0", "--store", str(store)],
+            logs / "record.log"))
+        listeners = start_listeners(stack, rec.url, users, logs)
+        click.echo(f"wsdoc: recording proxy at {rec.url}; {listeners} CometD listeners; "
                    "running the curl session")
-        click.echo(f"wsdoc: {run_session(proxy_url, users, logs / 'session.log')}")
-        stop(proxy, signal.SIGINT)  # the recorder prints its summary and commits
-        click.echo(wait_for(PROXY_SUMMARY, logs / "record.log", proxy, "wsdoc record", 1.0))
+        click.echo(f"wsdoc: {run_session(rec, users, logs / 'session.log')}")
+        click.echo(rec.stop())  # the recorder commits and prints its summary
 
 
 @click.command()
@@ -137,9 +126,21 @@ def demo(out: str, store: str | None, port: int, users: int, base_url: str | Non
     result = build_site(str(store_path), site, base_url or DEFAULT_BASE_URL, echo=click.echo)
     click.echo(f"wsdoc: demo site: {result.index} ({result.endpoints} endpoints from "
                f"{result.exchanges} recorded exchanges; store {store_path})")
-    click.echo(f"wsdoc: serve it with: wsdoc serve --out {site}  (then open "
-               "http://127.0.0.1:8000/)")
     if base_url is None:
         click.echo("wsdoc: the examples target the default base URL: run `wsdoc sim` "
                    "(port 8090) to try them")
+    # Last, and runnable as printed: `make demo` leaves no venv activated.
+    click.echo(f"wsdoc: serve it with: {wsdoc_command()} serve --out {site}")
 
+
+def wsdoc_command() -> str:
+    """How to run this wsdoc from here: `wsdoc` when PATH finds it, else its path (relative
+    when it is below the working folder, e.g. `.venv/bin/wsdoc`)."""
+    script = BIN / "wsdoc"
+    found = which("wsdoc")
+    if found and Path(found).resolve() == script.resolve():
+        return "wsdoc"
+    try:
+        return shlex.quote(str(script.relative_to(Path.cwd())))
+    except ValueError:
+        return shlex.quote(str(script))

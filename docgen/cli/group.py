@@ -27,7 +27,19 @@ class WsdocGroup(click.Group):
         self.lazy = dict(commands or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.lazy, *super().list_commands(ctx)})
+        # The order of the map (the order of a user's work), then any others.
+        return [*self.lazy, *sorted(set(super().list_commands(ctx)) - set(self.lazy))]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence, wrapped (click cuts it at ~45
+        characters with '...', which hides what half the commands do)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
@@ -41,8 +53,12 @@ class WsdocGroup(click.Group):
             result = super().main(*args, **kwargs)
         except click.ClickException as exc:  # usage errors included: no usage banner
             fail(exc.format_message().replace("\n", " "), exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # click turns Ctrl-C into Abort
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                fail("interrupted", 130)
             fail("aborted", 1)
+        except KeyboardInterrupt:  # Ctrl-C anywhere else: no traceback either
+            fail("interrupted", 130)
         except WsdocError as exc:
             fail(str(exc), exc.exit_code)
         except OSError as exc:

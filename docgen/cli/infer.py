@@ -12,6 +12,7 @@ from docgen.capture.postgres import is_postgres
 from docgen.capture.provenance import default_host, default_recorder
 from docgen.capture.redact import Redactor
 from docgen.capture.store import Store, discard_if_empty
+from docgen.cli import table
 from docgen.cli.options import (
     DEFAULT_STORE,
     config_option,
@@ -63,13 +64,13 @@ def explain_path(ctx: click.Context, path: str, store: str, config_path: str | N
         click.echo(f"  {segment:<{width}}  {outcome:<{outcome_width}}  {reason}")
 
 
-def endpoint_rows(model: ApiModel) -> list[tuple[str, str, str, str, str]]:
+def endpoint_rows(model: ApiModel) -> list[table.Row]:
     def statuses(endpoint: Endpoint) -> str:
         return ",".join(str(s) for s in endpoint.status_codes) or "-"
 
     # Several hosts: the host is part of the endpoint, so it is part of the row.
-    return [(e.method, e.host + e.template, ",".join(e.operation_names) or "-",
-             str(e.sample_count), statuses(e)) for e in model.endpoints]
+    return [(e.method, e.host + e.template, str(e.sample_count), statuses(e),
+             tuple(e.operation_names)) for e in model.endpoints]
 
 
 @click.command("endpoints")
@@ -78,12 +79,8 @@ def endpoint_rows(model: ApiModel) -> list[tuple[str, str, str, str, str]]:
 def endpoints(store: str, config_path: str | None) -> None:
     """List the endpoints inferred from a store."""
     model = read_model(store, load_config(config_path))
-    header = ("METHOD", "TEMPLATE", "OPERATIONS", "SAMPLES", "STATUSES")
-    rows = [header, *endpoint_rows(model)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[-1]]).rstrip())
+    for line in table.render(endpoint_rows(model)):
+        click.echo(line)
     click.echo(f"{len(model.endpoints)} endpoints from {model.exchange_count} exchanges")
 
 

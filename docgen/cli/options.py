@@ -19,8 +19,6 @@ DEFAULT_STORE = "wsdoc.sqlite"
 DEFAULT_OUT = "site"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
-
-
 class StoreLocation(click.ParamType):
     """A SQLite file, or a `postgresql://USER@HOST[:PORT]/DB` shared store (no password)."""
 
@@ -79,3 +77,51 @@ max_body_option = click.option(
     "--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(0),
     help="Largest decoded body kept, in bytes; larger ones keep only type and size.",
 )
+base_url_option = click.option(
+    "--base-url", default=None,
+    help="Host used in example curl commands [default: config base_url, else the host each "
+         "request was recorded with].")
+
+# The recording proxy's options, shared by `wsdoc record` and `wsdoc session`.
+upstream_option = click.option(
+    "--upstream", help="Server to record, e.g. http://127.0.0.1:8090 (reverse mode).")
+mode_option = click.option(
+    "--mode", type=click.Choice(["reverse", "regular"]), default="reverse", show_default=True,
+    help="reverse: clients talk to the proxy as if it were --upstream; regular: clients use "
+         "it as an HTTP(S) proxy (curl -x) and trust mitmproxy's CA.")
+listen_host_option = click.option(
+    "--listen-host", default="127.0.0.1", show_default=True,
+    help="Address the proxy listens on.")
+
+
+def listen_port_option(default: int) -> Any:
+    return click.option("--listen-port", default=default, show_default=True,
+                        type=click.IntRange(0, 65535),
+                        help="Port the proxy listens on (0 picks a free one).")
+
+
+filter_option = click.option(
+    "--filter", "flow_filter", default="",
+    help="Record only flows matching this mitmproxy filter expression (e.g. '~d example.com').")
+durability_option = click.option(
+    "--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
+    show_default=True,
+    help="sync: a response reaches the client once its record is committed; fsync: the same "
+         "with fsync; async: don't wait (a crash may lose the last batch).")
+upstream_cacert_option = click.option(
+    "--upstream-cacert", default=None, type=click.Path(exists=True, dir_okay=False),
+    help="CA (PEM) to trust for HTTPS servers, e.g. a self-signed test server.")
+contract_option = click.option(
+    "--contract", default="", type=click.Path(dir_okay=False),
+    help="OpenAPI contract to check each flow against while recording.")
+
+RECORDING_OPTIONS = (upstream_option, mode_option, filter_option, max_body_option,
+                     durability_option, redact_option, upstream_cacert_option, contract_option,
+                     store_option, recorder_option, recorder_host_option)
+
+
+def recording_options(command: Any) -> Any:
+    """Decorate a command with every recording option (listen address aside)."""
+    for option in reversed(RECORDING_OPTIONS):
+        command = option(command)
+    return command

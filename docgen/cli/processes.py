@@ -50,11 +50,12 @@ def wait_for(pattern: re.Pattern[str], log: Path, proc: subprocess.Popen[bytes],
 
 
 def spawn(command: list[str], log: Path, cwd: Path | None = None,
-          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start a process with stdout and stderr in `log` and no stdin."""
+          env: dict[str, str] | None = None, own_group: bool = False) -> subprocess.Popen[bytes]:
+    """Start a process with stdout and stderr in `log` and no stdin; `own_group` keeps a
+    Ctrl-C at the terminal from reaching it (its parent decides when it stops)."""
     with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=cwd,
+                                stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=own_group,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
 
 

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from docgen.cli.options import (
-    max_body_option,
-    recorder_host_option,
-    recorder_option,
-    redact_option,
-    store_option,
-)
+from docgen.cli.options import listen_host_option, listen_port_option, recording_options
 from docgen.errors import WsdocError
 
 
@@ -40,6 +36,9 @@ class ReadyLine:
     def running(self) -> None:
         from mitmproxy import ctx
 
+        recorder = ctx.master.addons.get("recorder")
+        if recorder is not None and recorder.writer is None:
+            return  # its store did not open: run_proxy reports that, nobody should connect
         server = ctx.master.addons.get("proxyserver")
         host, port = server.listen_addrs()[0][:2]
         url = f"http://{host}:{port}"
@@ -51,6 +50,43 @@ class ReadyLine:
             click.echo(f"wsdoc: recording {self.upstream} into {self.store}; "
                        f"point curl at {url}")
         sys.stdout.flush()
+        # Start-up errors were kept quiet for run_proxy to report in one line; now the
+        # proxy runs, its warnings (upstream failures, bad flows) go to the terminal.
+        ctx.options.update(termlog_verbosity="warn")
+
+
+def startup_error(records: list[logging.LogRecord], listen_port: int) -> str:
+    """One line for what stopped the proxy from starting (mitmproxy's errorcheck)."""
+    if not records:
+        return "the proxy did not start"
+    text = records[0].getMessage()
+    if "address already in use" in text.lower():
+        return (f"port {listen_port} is in use; choose another with --listen-port "
+                "(0 picks a free one)")
+    return " ".join(text.split("\nTry specifying")[0].split())
+
+
+class StartupFailed(Exception):
+    """The proxy logged an error while starting (e.g. its port is taken)."""
+
+
+def quiet_errorcheck(master: Any) -> Any:
+    """Replace mitmproxy's errorcheck, which prints its own banner and calls sys.exit, by
+    one that raises, so `wsdoc record` reports the error in its one line."""
+    from mitmproxy.addons import errorcheck
+
+    class ErrorCheck(errorcheck.ErrorCheck):  # the same addon name, so master.run finds it
+        async def shutdown_if_errored(self) -> None:
+            await asyncio.sleep(0)  # let pending log records arrive, as the original does
+            if self.logger.has_errored:
+                raise StartupFailed()
+
+    old = master.addons.get("errorcheck")
+    old.finish()
+    master.addons.remove(old)
+    check = ErrorCheck()
+    master.addons.add(check)
+    return check
 
 
 async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
@@ -64,6 +100,7 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
     master = DumpMaster(opts, with_termlog=True, with_dumper=False)
     recorder = Recorder()
     master.addons.add(recorder, ready)
+    check = quiet_errorcheck(master)
     try:
         opts.update(**settings)
     except exceptions.OptionsError as exc:
@@ -71,28 +108,18 @@ async def run_proxy(settings: dict[str, object], ready: ReadyLine) -> str:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
-    await master.run()
+    try:
+        await master.run()
+    except StartupFailed as exc:
+        port = int(str(settings["listen_port"]))
+        raise WsdocError(startup_error(check.logger.has_errored, port)) from exc
     return recorder.summary()
 
 
 @click.command()
-@click.option("--upstream", help="Server to record, e.g. http://127.0.0.1:8090 (reverse mode).")
-@click.option("--listen-host", default="127.0.0.1", show_default=True)
-@click.option("--listen-port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--mode", type=click.Choice(["reverse", "regular"]), default="reverse",
-              show_default=True, help="regular: clients use the proxy with curl -x.")
-@click.option("--filter", "flow_filter", default="", help="mitmproxy filter of flows to record.")
-@max_body_option
-@click.option("--durability", type=click.Choice(["sync", "fsync", "async"]), default="sync",
-              show_default=True)
-@redact_option
-@click.option("--upstream-cacert", default=None, type=click.Path(exists=True, dir_okay=False),
-              help="CA (PEM) to trust for HTTPS servers, e.g. a self-signed test server.")
-@click.option("--contract", default="", type=click.Path(dir_okay=False),
-              help="OpenAPI contract to check each flow against while recording.")
-@store_option
-@recorder_option
-@recorder_host_option
+@listen_host_option
+@listen_port_option(8080)
+@recording_options
 def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
            flow_filter: str, max_body: int, durability: str, redact: tuple[str, ...],
            upstream_cacert: str | None, contract: str, store: str, recorder: str | None,
@@ -106,7 +133,11 @@ def record(upstream: str | None, listen_host: str, listen_port: int, mode: str,
         proxy_mode = "regular"
     settings: dict[str, object] = {
         "mode": [proxy_mode], "listen_host": listen_host, "listen_port": listen_port,
-        "termlog_verbosity": "warn",
+        # Quiet until running (ReadyLine): a start-up error is reported once, in one line.
+        "termlog_verbosity": "critical",
+        # Connect upstream per request, so a server that is down gets the client a 502
+        # saying why (eager connections would just drop the client).
+        "connection_strategy": "lazy",
         "wsdoc_store": store, "wsdoc_filter": flow_filter, "wsdoc_max_body": max_body,
         "wsdoc_durability": durability, "wsdoc_redact": list(redact),
         "wsdoc_contract": contract, "wsdoc_recorder": recorder or "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import click
 from docgen.cli.options import (
     DEFAULT_OUT,
     StoreLocation,
+    base_url_option,
     config_option,
     out_option,
     store_option,
@@ -35,9 +37,7 @@ def progress(items: Iterable[PagePlan]) -> Iterator[PagePlan]:
 @click.command()
 @store_option
 @out_option
-@click.option("--base-url", default=None,
-              help="Host used in example curl commands [default: config base_url, "
-                   "else the host each request was recorded with].")
+@base_url_option
 @config_option
 @click.option("--changes-since", type=StoreLocation(), default=None,
               metavar="OLD", help="Add a Changes page: this build against OLD (a capture "
@@ -73,6 +73,10 @@ def make_server(out: str | Path, port: int) -> http.server.ThreadingHTTPServer:
               help="Port on 127.0.0.1 (0 picks a free one).")
 def serve(out: str, port: int) -> None:
     """Serve the built site on 127.0.0.1 until Ctrl-C."""
+    # A shell starts background jobs with SIGINT ignored, and Python keeps it so: then
+    # `kill -INT %1` did nothing. Ctrl-C / SIGINT and SIGTERM stop the server either way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(out, port)
     click.echo(f"wsdoc: serving {Path(out) / 'public'} at "
                f"http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")

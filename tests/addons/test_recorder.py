@@ -41,6 +41,7 @@ def test_filter_skips_and_counts(tmp_path: Path) -> None:
         with taddons.context(recorder) as tctx:
             tctx.configure(recorder, wsdoc_store=str(tmp_path / "f.sqlite"),
                            wsdoc_filter="~m POST")
+            recorder.running()
             await recorder.response(tflow.tflow(resp=True))  # a GET
             recorder.done()
         return recorder
@@ -74,6 +75,7 @@ def test_async_durability_still_records_everything(tmp_path: Path) -> None:
         with taddons.context(recorder) as tctx:
             tctx.configure(recorder, wsdoc_store=str(tmp_path / "y.sqlite"),
                            wsdoc_durability="async")
+            recorder.running()
             for _ in range(20):
                 await recorder.response(tflow.tflow(resp=True))
             recorder.done()  # flushes the queue

@@ -31,9 +31,11 @@ def test_endpoints_table(store: str) -> None:
     result = run("endpoints", "--store", store)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["METHOD", "TEMPLATE", "OPERATIONS", "SAMPLES", "STATUSES"]
-    calls = next(line for line in lines if "POST" in line and "/calls/{callId}" in line)
-    assert "Answer,AttachUserData" in calls
+    assert lines[0].split() == ["METHOD", "TEMPLATE", "SAMPLES", "STATUSES"]
+    calls = next(i for i, line in enumerate(lines) if line.startswith("POST")
+                 and "/calls/{callId}" in line)
+    assert lines[calls + 1].split()[:3] == ["operations:", "Answer,", "AttachUserData,"]
+    assert max(len(line) for line in lines) <= 100  # fits a terminal, however many operations
     assert lines[-1] == "11 endpoints from 600 exchanges"
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -121,21 +123,33 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         server.server_close()
 
 
-def test_serve_command_prints_its_url(tmp_path: Path) -> None:
-    (tmp_path / "site/public").mkdir(parents=True)
-    (tmp_path / "site/public/index.html").write_text("ok")
-    proc = subprocess.Popen([WSDOC, "serve", "--out", "site", "--port", "0"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, text=True)
+def serve_until_sigint(folder: Path, command: list[str]) -> str:
+    """Start `wsdoc serve` as a shell's background job starts it (SIGINT ignored, which
+    Python then keeps ignoring unless told otherwise), fetch its index page, stop it with
+    SIGINT; the page. The server must stop, quietly, within 10 s."""
+    proc = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert url, line
         with urllib.request.urlopen(url.group(0), timeout=10) as answer:
-            assert answer.read() == b"ok"
+            page = answer.read().decode()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        return page
     finally:
-        proc.terminate()
+        proc.kill()
         proc.wait(10)
+
+
+def test_serve_command_prints_its_url_and_stops_on_sigint(tmp_path: Path) -> None:
+    (tmp_path / "site/public").mkdir(parents=True)
+    (tmp_path / "site/public/index.html").write_text("ok")
+    assert serve_until_sigint(tmp_path, [WSDOC, "serve", "--out", "site", "--port", "0"]) == "ok"
 
 
 # --- end to end: gwssim + wsdoc record + real curl + wsdoc build --------------------------
@@ -242,6 +256,10 @@ def test_demo_records_and_builds(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "curl_session: done" in done.stdout
     assert re.search(r"wsdoc: stopped; recorded \d+", done.stdout)
-    assert "wsdoc serve --out site" in done.stdout
     assert (tmp_path / "site/public/index.html").is_file()
     assert (tmp_path / "demo.sqlite").is_file()
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("wsdoc: serve it with: ") and last.endswith(" serve --out site")
+    command = shlex.split(last.removeprefix("wsdoc: serve it with: "))
+    serving = serve_until_sigint(tmp_path, [*command, "--port", "0"])  # runs as printed
+    assert "<title>" in serving
