@@ -51,3 +51,25 @@ def test_readme_session_runs_as_one_script(tmp_path: Path) -> None:
     assert "Traceback" not in out and "Failed to connect" not in out
     assert re.search(r"\d+ endpoints from \d+ exchanges", out)
     assert (tmp_path / "site/public/index.html").is_file()
+
+
+def test_readme_mentions_only_options_that_exist() -> None:
+    import click
+
+    from docgen.cli import main
+
+    ctx = click.Context(main)
+    known = {name: {opt for param in main.get_command(ctx, name).params  # type: ignore[union-attr]
+                    for opt in param.opts if opt.startswith("--")} | {"--help"}
+             for name in main.list_commands(ctx)}
+    names = "|".join(sorted(known, key=len, reverse=True))
+    mention = re.compile(rf"(?:wsdoc |`)({names})\b([^`#\n]*)")
+    wrong = []
+    # A table row's options belong to its command, up to the next command named in it.
+    row = re.compile(rf"\| `wsdoc ({names})\b(.*?)(?=wsdoc |$)")
+    for line in (ROOT / "README.md").read_text().splitlines():
+        line = line.replace("mkdocs build --strict", "mkdocs")  # mkdocs' option, not ours
+        for command, rest in row.findall(line) + mention.findall(line):
+            wrong += [(command, option) for option in re.findall(r"(--[a-z][a-z-]*)", rest)
+                      if option not in known[command]]
+    assert wrong == []
