@@ -107,7 +107,12 @@ read_json() {
 import json
 import sys
 
-body = json.load(open(sys.argv[1]))
+try:
+    body = json.load(open(sys.argv[1]))
+except ValueError:  # not JSON (e.g. a proxy's 502 page): nothing to pick, the caller says so
+    body = {}
+if not isinstance(body, dict):
+    body = {}
 mode, arg = sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None)
 if mode == "users":
     for user in body.get("users", []):

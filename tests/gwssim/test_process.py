@@ -141,3 +141,17 @@ def test_curl_session_fails_when_curl_fails() -> None:
     done = _run_script(f"http://127.0.0.1:{port}")
     assert done.returncode == 7  # curl: failed to connect
     assert "curl failed" in done.stderr
+
+
+def test_curl_session_reads_non_json_answers_without_a_traceback(tmp_path: Path) -> None:
+    from docgen.cli.processes import run_proxy
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    # A recording proxy in front of a server that is down answers every request with a 502
+    # HTML page: the script reads no users from it and says so, in its own words.
+    with run_proxy(f"http://127.0.0.1:{port}", tmp_path / "down.sqlite") as proxy:
+        done = _run_script(proxy.url)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "no users listed" in done.stderr
