@@ -31,6 +31,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from docgen.drift.endpoint import BodyCheck, EndpointContract, OperationContract, compile_segments
+from docgen.drift.validate import check_contract
 from docgen.errors import WsdocError
 from docgen.infer.fields import escape
 from docgen.infer.formats import FORMATS
@@ -61,6 +62,7 @@ def read_document(path: str | Path) -> Json:
         raise WsdocError(f"{source} is not valid JSON or YAML: {str(exc).splitlines()[0]}") from exc
     if not is_openapi(document):
         raise WsdocError(f"{source} is not an OpenAPI document (no openapi and paths keys)")
+    check_contract(document, str(source))
     return document  # type: ignore[no-any-return]
 
 

@@ -171,28 +171,29 @@ def to_text(old: Side, new: Side, changes: list[Change]) -> str:
 def _markdown_line(change: Change) -> str:
     verb = change.action.capitalize()
     if change.subject == "field":
-        operation = f" of operation {md.code(change.operation)}" if change.operation else ""
-        where = f"{md.text(change.location)}{operation} field {md.code(change.name)}"
+        operation = f" of operation {md.span(change.operation)}" if change.operation else ""
+        where = f"{md.words(change.location)}{operation} field {md.span(change.name)}"
     elif change.subject == "status":
-        operation = f" of operation {md.code(change.operation)}" if change.operation else ""
-        where = f"status {md.text(change.name)}{operation}"
+        operation = f" of operation {md.span(change.operation)}" if change.operation else ""
+        where = f"status {md.words(change.name)}{operation}"
     else:
-        where = f"operation {md.code(change.name)}"
+        where = f"operation {md.span(change.name)}"
     detail = change.detail.replace(" -> ", " \u2192 ")
-    return f"- **{verb}** {where}" + (f": {md.text(detail)}" if detail else "")
+    return f"- **{verb}** {where}" + (f": {md.words(detail)}" if detail else "")
 
 
 def to_markdown(old: Side, new: Side, changes: list[Change], title: str = "Changes") -> str:
-    parts = [f"# {md.text(title)}",
-             f"From {md.code(_side(old))} to {md.code(_side(new))}: "
+    # Code spans, not HTML entities: the changelog is read as raw text too (terminal, PR).
+    parts = [f"# {md.words(title)}",
+             f"From {md.span(_side(old))} to {md.span(_side(new))}: "
              f"{counts(changes) if changes else 'no changes'}."]
     for action in ("added", "removed"):
         keys = [c.endpoint for c in changes if c.subject == "endpoint" and c.action == action]
         if keys:
-            parts += [f"## Endpoints {action}", "\n".join(f"- {md.code(k)}" for k in keys)]
+            parts += [f"## Endpoints {action}", "\n".join(f"- {md.span(k)}" for k in keys)]
     for endpoint, group in groupby((c for c in changes if c.subject != "endpoint"),
                                    key=lambda c: c.endpoint):
-        parts += [f"## {md.text(endpoint)}", "\n".join(_markdown_line(c) for c in group)]
+        parts += [f"## {md.span(endpoint)}", "\n".join(_markdown_line(c) for c in group)]
     return "\n\n".join(parts) + "\n"
 
 

@@ -29,6 +29,7 @@ from typing import Any
 _TEXT_SAFE_PUNCTUATION = frozenset("/,;?@%-.:()=+")
 _TITLE_SAFE_PUNCTUATION = frozenset(" /{}_.,:;?=+@%~()!*$#[]^-")
 _BACKTICK_RUN = re.compile(r"`+")
+_WORDS_SAFE = frozenset(" ,.:;()/=+@%-\u2192")
 
 
 def visible(char: str) -> str:
@@ -67,6 +68,28 @@ def text(value: Any) -> str:
 def code(value: Any) -> str:
     """Inline code for untrusted text (HTML tag, so no backtick counting is needed)."""
     return f"<code>{text(value)}</code>"
+
+
+def span(value: Any) -> str:
+    """A Markdown code span for untrusted text that stays readable as raw Markdown (a
+    changelog read in a terminal or a pull request): the fence is one backtick longer than
+    any run inside, so the content cannot close it; nothing in a code span is Markdown or
+    HTML to the renderer. Line breaks and invisible characters become visible escapes."""
+    raw = value if isinstance(value, str) else str(value)
+    shown = "".join(visible(c) if is_invisible(c) else c for c in raw)
+    if not shown.strip():
+        return "(empty)" if not shown else f"`{shown}`"
+    fence = "`" * (max((len(run) for run in _BACKTICK_RUN.findall(shown)), default=0) + 1)
+    pad = " " if shown[0] in "` " or shown[-1] in "` " else ""  # CommonMark strips one each
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def words(value: Any) -> str:
+    """Plain words as they are (`integer`, `now required`, `format email → none`); anything
+    with a character Markdown or HTML could act on goes into a code span instead."""
+    raw = value if isinstance(value, str) else str(value)
+    plain = all(c.isalnum() or c in _WORDS_SAFE for c in raw) and raw[:1].isalnum()
+    return raw if plain else span(raw)
 
 
 def cell(value: Any) -> str:

@@ -138,7 +138,8 @@ def test_paths_prefer_literal_segments_and_strip_the_server_base_path() -> None:
 def test_a_type_union_names_every_type(tmp_path: Path) -> None:
     schema = {"type": "object", "properties": {"v": {"anyOf": [
         {"type": "string"}, {"type": "object", "properties": {"a": {"type": "integer"}}}]}}}
-    document = {"openapi": "3.1.0", "paths": {"/x": {"get": {"responses": {"200": {
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "paths": {"/x": {"get": {"responses": {"200": {
         "description": "OK", "content": {"application/json": {"schema": schema}}}}}}}}
     path = tmp_path / "union.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
@@ -213,9 +214,11 @@ def test_fixture_contract_reads_as_yaml_too(tmp_path: Path) -> None:
 def test_references_anywhere_in_a_hand_written_contract(tmp_path: Path) -> None:
     item = {"$ref": "#/components/schemas/Item"}
     document = {
-        "openapi": "3.1.0",
+        "openapi": "3.1.0", "info": {"title": "items", "version": "1"},
         "paths": {"/items/{itemId}": {
-            "parameters": [{"$ref": "#/components/parameters/Verbose"}],
+            "parameters": [{"$ref": "#/components/parameters/Verbose"},
+                           {"name": "itemId", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
             "put": {"requestBody": {"$ref": "#/components/requestBodies/Item"},
                     "parameters": [{"name": "dryRun", "in": "query", "required": True,
                                     "schema": {"type": "boolean"}}],
@@ -243,3 +246,38 @@ def test_references_anywhere_in_a_hand_written_contract(tmp_path: Path) -> None:
         ("constraint-violated", "response 200 /id"): ["minimum: 0 is less than the minimum of 1"],
         ("new-enum-value", "response 200 /tags[]"): ['new value "c"'],
     }
+
+
+def bad_contract(tmp_path: Path, response_schema: Any = None, paths: Any = None) -> Path:
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "paths": paths if paths is not None else {"/api/v2/me": {"get": {"responses": {
+                    "200": {"description": "OK", "content": {"application/json": {
+                        "schema": response_schema}}}}}}}}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ({"response_schema": {"type": "strnig"}}, "'strnig' is not valid"),
+    ({"response_schema": {"$ref": "#/components/schemas/Missing"}},
+     "$ref #/components/schemas/Missing points nowhere (at #/paths/~1api~1v2~1me/get/"),
+    ({"paths": {"/api/v2/me": 5}}, "5 is not of type 'object'"),
+    ({"response_schema": {"type": "string", "pattern": "[a-"}},
+     "pattern '[a-' is not a regular expression"),
+])
+def test_an_invalid_contract_is_a_one_line_usage_error_not_drift(
+        tmp_path: Path, case: dict[str, Any], message: str) -> None:
+    import subprocess
+    import sys
+
+    store = write_store(tmp_path / "s.sqlite", baseline())
+    done = subprocess.run([str(Path(sys.executable).parent / "wsdoc"), "check", "--against",
+                           str(bad_contract(tmp_path, **case)), "--store", str(store)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert lines[0].startswith(f"wsdoc: error: contract {tmp_path}/bad.json is not valid "
+                               "OpenAPI 3.1.0: ")
+    assert message in lines[0], lines[0]

@@ -48,34 +48,32 @@ wsdoc diff: old.json (1.0.7) -> new.json (1.1.2)
 FIXTURE_MARKDOWN = """\
 # Changes
 
-From <code>old.json (1.0.7)</code> to <code>new.json (1.1.2)</code>: 1 endpoint added, \
-1 removed, 2 changed.
+From `old.json (1.0.7)` to `new.json (1.1.2)`: 1 endpoint added, 1 removed, 2 changed.
 
 ## Endpoints added
 
-- <code>GET /api/v2/new</code>
+- `GET /api/v2/new`
 
 ## Endpoints removed
 
-- <code>GET /api/v2/old</code>
+- `GET /api/v2/old`
 
-## GET /api/v2/me
+## `GET /api/v2/me`
 
-- **Added** query field <code>limit</code>: integer
-- **Added** response 200 field <code>/user/contactCenterId</code>: string, uuid, required
-- **Changed** response 200 field <code>/user/email</code>: format email \u2192 none
-- **Removed** response 200 field <code>/user/legacy</code>: object
-- **Changed** response 200 field <code>/user/level</code>: type string \u2192 integer
-- **Changed** response 200 field <code>/user/nickname</code>: now required
-- **Changed** response 200 field <code>/user/state</code>: enum values added: \
-&#34;AfterCallWork&#34;
+- **Added** query field `limit`: integer
+- **Added** response 200 field `/user/contactCenterId`: string, uuid, required
+- **Changed** response 200 field `/user/email`: format email \u2192 none
+- **Removed** response 200 field `/user/legacy`: object
+- **Changed** response 200 field `/user/level`: type string \u2192 integer
+- **Changed** response 200 field `/user/nickname`: now required
+- **Changed** response 200 field `/user/state`: `enum values added: "AfterCallWork"`
 
-## POST /api/v2/me/calls/&#123;callId&#125;
+## `POST /api/v2/me/calls/{callId}`
 
-- **Removed** operation <code>Hold</code>
-- **Added** operation <code>SetMuteOn</code>
+- **Removed** operation `Hold`
+- **Added** operation `SetMuteOn`
 - **Added** status 404
-- **Added** status 400 of operation <code>Answer</code>
+- **Added** status 400 of operation `Answer`
 """
 
 STORES_TEXT = """\
@@ -179,8 +177,8 @@ def test_neither_store_nor_contract(tmp_path: Path) -> None:
 def test_changes_page_against_this_build() -> None:
     document = json.loads((FIXTURES / "new.json").read_text())
     page = changes_page(FIXTURES / "old.json", document)
-    assert page.startswith("# Changes\n\nFrom <code>old.json (1.0.7)</code> to "
-                           "<code>this build (1.1.2)</code>: 1 endpoint added")
+    assert page.startswith("# Changes\n\nFrom `old.json (1.0.7)` to "
+                           "`this build (1.1.2)`: 1 endpoint added")
     assert page.split("\n\n", 2)[2] == FIXTURE_MARKDOWN.split("\n\n", 2)[2]
 
 
@@ -200,11 +198,12 @@ def test_build_adds_a_changes_page(tmp_path: Path, stores: tuple[Path, Path]) ->
     built = run("build", "--store", str(new), "--out", str(site), "--changes-since", str(old))
     assert built.exit_code == 0, built.output
     page = (site / "docs" / "changes.md").read_text()
-    assert page.startswith(PAGE_HEADER + "# Changes\n\nFrom <code>old.sqlite</code> to "
-                           "<code>this build</code>: 1 endpoint added, 1 removed, 2 changed.\n")
-    assert "- **Added** operation <code>SetMuteOn</code>\n" in page
-    assert "- **Changed** response 200 field <code>/user/level</code>: type string \u2192 " \
-           "integer\n" in page
+    assert page.startswith(PAGE_HEADER + "# Changes\n\nFrom `old.sqlite` to "
+                           "`this build`: 1 endpoint added, 1 removed, 2 changed.\n")
+    assert "- **Added** operation `SetMuteOn`\n" in page
+    assert "- **Changed** response 200 field `/user/level`: type string \u2192 integer\n" in page
+    html = (site / "public" / "changes.html").read_text()
+    assert "<code>SetMuteOn</code>" in html
     assert "- changes.md" in (site / "mkdocs.yml").read_text()
     assert "Changes" in (site / "public" / "changes.html").read_text()
     rebuilt = run("build", "--store", str(new), "--out", str(site))
@@ -214,3 +213,21 @@ def test_build_adds_a_changes_page(tmp_path: Path, stores: tuple[Path, Path]) ->
     bad = run("build", "--store", str(new), "--out", str(site), "--changes-since",
               str(tmp_path / "missing.json"))
     assert bad.exit_code == 2 and "no such file" in bad.output
+
+
+def test_markdown_is_readable_raw_and_inert_rendered() -> None:
+    import markdown
+
+    from docgen.drift.diff import Change, to_markdown
+    from docgen.drift.sides import Side
+
+    hostile = "GET /api/<script>alert(1)</script>/`x`/{id}&amp;"
+    changes = [Change(hostile, "endpoint", "added"),
+               Change("GET /ok", "field", "added", name="user`s <b>", location="response 200",
+                      detail="enum values added: \"<img src=x onerror=alert(1)>\"")]
+    text = to_markdown(Side("old", "", {}), Side("new", "", {}), changes)
+    assert "&#" not in text and "&lt;" not in text  # raw Markdown reads as written
+    assert f"- ``{hostile}``" in text  # a fence longer than the backticks inside
+    html = markdown.markdown(text)
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;/`x`/{id}&amp;amp;" in html

@@ -114,3 +114,16 @@ def test_json_helpers_survive_deep_nesting() -> None:
     assert md.pretty_json(deep) == md.TOO_DEEP
     assert md.compact_json(deep) == md.TOO_DEEP
     assert md.compact_json({"a": "x" * 100}, limit=20).endswith("\u2026")
+
+
+def test_span_fences_past_backticks_and_shows_invisible_characters() -> None:
+    from docgen.publish.markdown import span, words
+
+    assert span("GET /a/{id}") == "`GET /a/{id}`"
+    assert span("a``b") == "```a``b```"
+    assert span("`x`") == "`` `x` ``"
+    assert span("line\nbreak\x02") == "`line\\x0abreak\\x02`"
+    assert span("") == "(empty)"
+    assert words("type string \u2192 integer") == "type string \u2192 integer"
+    assert words("<b>bold</b>") == "`<b>bold</b>`"
+    assert words("-starts like a list") == "`-starts like a list`"
