@@ -109,6 +109,7 @@ class CheckReport:
     contract_endpoints: list[str]
     fail_on: frozenset[str]
     findings: list[Finding] = field(default_factory=list)
+    unanswered: int = 0  # exchanges the server never answered (down, refused, timed out)
 
     @property
     def breaking(self) -> list[Finding]:
@@ -203,10 +204,11 @@ def check_store(contract_path: str | Path, store_path: str | Path,
     presence = Presence()
     checker = ExchangeCheck(contract, PathTemplater(Config()), presence.saw)
     findings = Findings()
-    count = 0
+    count = unanswered = 0
     with Store(store_path, readonly=True) as store:
         for exchange in store.exchanges():
             count += 1
+            unanswered += exchange.status is None
             presence.current = Example(exchange.id, request_line(exchange))
             for violation in checker.run(exchange):
                 findings.add(violation, Example(exchange.id, request_line(exchange),
@@ -214,7 +216,8 @@ def check_store(contract_path: str | Path, store_path: str | Path,
     for violation, example, parents in presence.removed():
         findings.add(violation, example, parents)
     return CheckReport(str(contract_path), str(store_path), count,
-                       [ep.key for ep in contract.endpoints], fail_on, findings.sorted(fail_on))
+                       [ep.key for ep in contract.endpoints], fail_on, findings.sorted(fail_on),
+                       unanswered)
 
 
 def live_report(store_path: str | Path,

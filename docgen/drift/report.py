@@ -61,6 +61,9 @@ def to_text(report: CheckReport) -> str:
              f"against {_against(report)}"]
     for group, findings in groupby(report.findings, key=_group):
         lines += ["", group, *(_line(f) for f in findings)]
+    if report.unanswered:  # recorded with their error: a check can't judge a missing answer
+        lines += ["", f"{report.unanswered} exchanges got no answer from the server "
+                      "(its error is recorded); their requests were checked, no response"]
     lines += ["", summary(report)]
     return "\n".join(lines) + "\n"
 
@@ -70,6 +73,7 @@ def to_json(report: CheckReport) -> str:
         "contract": report.contract,
         "store": report.store,
         "exchanges": report.exchanges,
+        "unanswered": report.unanswered,
         "fail_on": [kind for kind in KINDS if kind in report.fail_on],
         "breaking": len(report.breaking),
         "findings": [asdict(finding) for finding in report.findings],

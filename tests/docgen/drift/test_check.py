@@ -281,3 +281,17 @@ def test_an_invalid_contract_is_a_one_line_usage_error_not_drift(
     assert lines[0].startswith(f"wsdoc: error: contract {tmp_path}/bad.json is not valid "
                                "OpenAPI 3.1.0: ")
     assert message in lines[0], lines[0]
+
+
+def test_exchanges_the_server_never_answered_are_counted_not_hidden(
+        tmp_path: Path, contract: Path) -> None:
+    from dataclasses import replace
+
+    down = replace(baseline()[0], status=None, reason="",
+                   error="[Errno 111] Connect call failed ('127.0.0.1', 8090)")
+    store = str(write_store(tmp_path / "down.sqlite", [*baseline(), down]))
+    text = run("check", "--against", str(contract), "--store", store)
+    assert text.exit_code == 0, text.output
+    assert "1 exchanges got no answer from the server (its error is recorded)" in text.output
+    as_json = run("check", "--against", str(contract), "--store", store, "--format", "json")
+    assert json.loads(as_json.output)["unanswered"] == 1
