@@ -96,7 +96,7 @@ def test_ctrl_c_during_start_up(tmp_path: Path, gwssim_factory: Callable[..., st
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-    assert err.startswith("wsdoc: error: interrupted")
+    assert err.strip().startswith("wsdoc: error: interrupted")
     assert no_recorder_left(tmp_path / "s.sqlite")
     store = tmp_path / "s.sqlite"
     if store.exists():  # the recorder had just opened it: it must be whole

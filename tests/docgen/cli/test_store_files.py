@@ -140,7 +140,8 @@ def test_unusable_stores_are_one_line_and_exit_2(tmp_path: Path, kind: str, mess
     store = tmp_path / "store" / "s.sqlite"
     store.parent.mkdir()
     make_store(store, kind)
-    (tmp_path / "api.json").write_text('{"openapi": "3.1.0", "paths": {}}')
+    (tmp_path / "api.json").write_text(
+        '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}')
     before = listing(store.parent)
     result = run(*fill(args, store, tmp_path))
     if args[0] == "check" and "--live" in args and kind in ("garbage json", "wrong type"):
