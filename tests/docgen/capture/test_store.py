@@ -9,6 +9,7 @@ from docgen.capture.merge import content_hash
 from docgen.capture.record import Body, Exchange
 from docgen.capture.store import COLUMNS, SCHEMA_VERSION, Store, to_row, transaction
 from docgen.errors import WsdocError
+from tests.support.store_files import listing, make_store
 
 
 def sample(index: int) -> Exchange:
@@ -126,10 +127,6 @@ def test_recorder_writes_the_content_hash(tmp_path: Path) -> None:
     assert [h for (h,) in stored] == [content_hash(sample(1)), content_hash(sample(2))]
 
 
-def listing(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
-
-
 @pytest.mark.parametrize("version", [1, 3, 5, SCHEMA_VERSION])
 def test_readers_never_create_or_change_a_file(tmp_path: Path, version: int) -> None:
     """A reader of a closed store, old or current, leaves the folder byte for byte as it
@@ -142,30 +139,17 @@ def test_readers_never_create_or_change_a_file(tmp_path: Path, version: int) -> 
     assert listing(tmp_path) == before
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "no store at"),
-    (b"", "is empty (0 bytes)"),
+@pytest.mark.parametrize("kind, message", [
+    ("missing", "no store at"),
+    ("zero bytes", "is empty (0 bytes)"),
     ("no tables", "is empty (no tables)"),
     ("no exchanges", "is empty (no exchanges)"),
     ("other", "not a wsdoc store"),
 ])
-def test_readers_refuse_missing_and_empty_stores(tmp_path: Path, content: object,
+def test_readers_refuse_missing_and_empty_stores(tmp_path: Path, kind: str,
                                                  message: str) -> None:
     path = tmp_path / "s.sqlite"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif content == "no tables":
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("CREATE TABLE gone (x)")
-        conn.execute("DROP TABLE gone")
-        conn.close()
-    elif content == "no exchanges":
-        Store(path).close()
-    elif content == "other":
-        conn = sqlite3.connect(path)
-        conn.execute("CREATE TABLE notes (x)")
-        conn.commit()
-        conn.close()
+    make_store(path, kind)
     before = listing(tmp_path)
     with pytest.raises(WsdocError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Store(path, readonly=True)

@@ -16,18 +16,11 @@ from docgen.capture.synthetic import synthetic_traffic
 from docgen.cli import main
 from tests.support.har import write_har
 from tests.support.recorded_site import WSDOC
-
-Listing = dict[str, tuple[bytes, int]]
+from tests.support.store_files import listing, make_store
 
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
-
-
-def listing(folder: Path) -> Listing:
-    """Every file under `folder` with its bytes and modification time."""
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_importing_the_same_file_twice_stores_it_once(tmp_path: Path) -> None:
@@ -102,26 +95,6 @@ def test_reading_an_old_store_does_not_upgrade_it(folder: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "from 200 exchanges" in result.output
     assert listing(folder) == before
-
-
-def make_store(path: Path, kind: str) -> None:
-    if kind == "zero bytes":
-        path.write_bytes(b"")
-    elif kind == "no tables":
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("CREATE TABLE gone (x)")
-        conn.execute("DROP TABLE gone")
-        conn.close()
-    elif kind == "no exchanges":
-        Store(path).close()
-    elif kind == "garbage json":
-        with Store(path) as opened:
-            opened.append(list(synthetic_traffic(20)))
-            opened.conn.execute("UPDATE exchanges SET response_headers = '[[1' WHERE id = 7")
-    elif kind == "wrong type":
-        with Store(path) as opened:
-            opened.append(list(synthetic_traffic(20)))
-            opened.conn.execute("UPDATE exchanges SET status = 'OK' WHERE id = 3")
 
 
 @pytest.mark.parametrize("kind, message", [
