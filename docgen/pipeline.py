@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from docgen.capture.store import Store
@@ -19,19 +19,13 @@ from docgen.infer.builder import build_model
 from docgen.infer.config import Config, load_config
 from docgen.infer.model import ApiModel
 from docgen.publish.openapi import to_openapi
-from docgen.publish.site.pages import (
-    PAGE_HEADER,
-    PagePlan,
-    SiteOptions,
-    generated_docs,
-    plan_pages,
-    render_site,
-)
-from docgen.publish.site.sidecar import apply_sidecars
-from docgen.publish.site.writer import WriteResult, hand_written_pages, run_mkdocs, write_site
+
+if TYPE_CHECKING:  # the site's modules are imported where a site is built, not for OpenAPI
+    from docgen.publish.site.pages import PagePlan
+    from docgen.publish.site.writer import WriteResult
 
 Echo = Callable[[str], None]
-EachPage = Callable[[Iterable[PagePlan]], Iterable[PagePlan]]
+EachPage = Callable[[Iterable["PagePlan"]], Iterable["PagePlan"]]
 
 
 def _quiet(_: str) -> None:
@@ -90,6 +84,15 @@ def generate(store: str | Path, site: Path, base_url: str | None = None,
              changes_since: str | None = None, each: EachPage = _same) -> Generated:
     """Store -> model (+ sidecars) -> Markdown, mkdocs.yml and OpenAPI files in `site`."""
     from docgen.drift.diff import CHANGES_PAGE, changes_page
+    from docgen.publish.site.pages import (
+        PAGE_HEADER,
+        SiteOptions,
+        generated_docs,
+        plan_pages,
+        render_site,
+    )
+    from docgen.publish.site.sidecar import apply_sidecars
+    from docgen.publish.site.writer import hand_written_pages, write_site
 
     config = load_config(config_path)
     chosen = base_url or config.base_url  # none: each example keeps its recorded host
@@ -122,6 +125,8 @@ def build_site(store: str | Path, out: str | Path, base_url: str | None = None,
     done = generate(store, site, base_url, config_path, echo, changes_since, each)
     generated = time.monotonic() - started
     echo("wsdoc: running mkdocs build --strict")
+    from docgen.publish.site.writer import run_mkdocs
+
     seconds = run_mkdocs(site)
     return BuildResult(site, done.endpoints, done.exchanges, done.written, done.stubs_created,
                        generated, seconds)

@@ -15,7 +15,7 @@ from docgen.cli.group import WsdocGroup
 COMMANDS = {  # name -> "module:attribute", in the order `wsdoc --help` lists them
     "session": "docgen.cli.session:session",
     "record": "docgen.cli.record:record",
-    "import": "docgen.cli.infer:import_command",
+    "import": "docgen.cli.importing:import_command",
     "merge": "docgen.cli.merge:merge",
     "endpoints": "docgen.cli.infer:endpoints",
     "explain-path": "docgen.cli.infer:explain_path",

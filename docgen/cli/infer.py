@@ -1,4 +1,4 @@
-"""Inference commands: `explain-path`, `endpoints`, `openapi` and `import`."""
+"""Inference commands: `explain-path`, `endpoints` and `openapi`."""
 
 from __future__ import annotations
 
@@ -7,18 +7,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from docgen.capture.importer import ImportResult, detect_format, import_file
-from docgen.capture.postgres import is_postgres
-from docgen.capture.provenance import default_host, default_recorder
-from docgen.capture.redact import Redactor
-from docgen.capture.store import Store, discard_if_empty
+from docgen.capture.store import Store
 from docgen.cli import table
 from docgen.cli.options import (
     DEFAULT_STORE,
     config_option,
-    recorder_host_option,
-    recorder_option,
-    redact_option,
     store_option,
 )
 from docgen.errors import WsdocError
@@ -99,49 +92,3 @@ def openapi(store: str, config_path: str | None, output: str) -> None:
     Path(output).write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}: {len(model.endpoints)} endpoints "
                f"from {model.exchange_count} exchanges")
-
-
-def import_notes(result: ImportResult) -> str:
-    """What the import summary adds after the count: what was not stored, and why."""
-    notes = ""
-    if result.duplicates:
-        plural = "s" if result.duplicates != 1 else ""
-        notes += f"; skipped {result.duplicates} duplicate{plural} already in the store"
-    if result.skipped:
-        notes += f"; skipped {result.skipped} that could not be redacted"
-    return notes
-
-
-@click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
-@store_option
-@config_option
-@redact_option
-@recorder_option
-@recorder_host_option
-def import_command(file: str, store: str, config_path: str | None,
-                   redact: tuple[str, ...], recorder: str | None,
-                   recorder_host: str | None) -> None:
-    """Import a HAR 1.2 file or a mitmproxy flow file into the store (redacted)."""
-    if not Path(file).is_file():
-        raise WsdocError(f"no such file: {file}")
-    config = load_config(config_path)
-    redactor = Redactor([*config.redact, *redact])
-    detect_format(Path(file))  # a file of neither kind never creates a store
-    existed = is_postgres(store) or Path(store).exists()
-    try:
-        with Store(store) as opened:
-            result = import_file(file, opened, redactor, provenance=(
-                recorder or default_recorder(), recorder_host or default_host()))
-    except BaseException:
-        if not existed:  # a failed import leaves no empty store behind
-            discard_if_empty(store)
-        raise
-    for warning in result.warnings:
-        click.echo(f"wsdoc: warning: {file}: {warning}", err=True)
-    click.echo(f"imported {result.imported} exchanges from {file} ({result.format}) "
-               f"into {store}{import_notes(result)}")
-    if redactor.kept:
-        kept = ", ".join(f"{name} ({why})" for name, why in sorted(redactor.kept.items()))
-        click.echo(f"kept values under secret-like names: {kept}")
-
