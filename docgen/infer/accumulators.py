@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from docgen.capture.record import ABSENT, Body, Exchange
+from docgen.infer.bodyfacts import BodyFacts
 from docgen.infer.examples import ExamplePicker
 from docgen.infer.fields import field_docs, params_from_object
 from docgen.infer.headers import HeaderStats, is_client_default
@@ -44,7 +45,7 @@ class BodyStats:
         if why:
             self._add_non_json(body, why)
             return
-        self.builder.add_sample(parsed)
+        self.builder.add_sample(parsed, body.content, len(body.content or b""))
         if len(self.examples) < MAX_BODY_EXAMPLES and body.size <= EXAMPLE_BODY_BYTES:
             self.examples.append(parsed)
 
@@ -166,21 +167,22 @@ class OperationStats:
         self.security: Counter[str] = Counter()  # docgen.infer.security use keys
         self.examples = ExamplePicker()  # the most informative exchanges per status
 
-    def add(self, exchange: Exchange, request: tuple[Any, str], response: tuple[Any, str]) -> None:
+    def add(self, exchange: Exchange, request: BodyFacts, response: BodyFacts) -> None:
         self.count += 1
-        self.request.add(exchange.request_body, *request)
-        self.headers.add_sample(self._documented_headers(exchange))
+        self.request.add(exchange.request_body, request.parsed, request.why)
+        documented = self._documented_headers(exchange)
+        self.headers.add_sample(documented, tuple(documented.items()), len(str(documented)))
         self.auth[auth_kind(exchange, self.profile)] += 1
         self.security.update(security_uses(exchange, self.profile))
         status = exchange.status
-        self.examples.add(exchange, *response)
+        self.examples.add(exchange, response.paths)
         if status is None:
             self.failures += 1
             return
         stats = self.responses.get(status)
         if stats is None:
             stats = self.responses[status] = ResponseStats(self.settings)
-        stats.add(exchange, *response, self.profile.outcome_field)
+        stats.add(exchange, response.parsed, response.why, self.profile.outcome_field)
 
     def _documented_headers(self, exchange: Exchange) -> dict[str, str]:
         found: dict[str, str] = {}

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from docgen.capture import provenance
 from docgen.capture.record import Exchange, operation_name, query_sample, read_json
 from docgen.infer.accumulators import OperationStats, ResponseStats
+from docgen.infer.bodyfacts import BodyFacts, RecentBodies
 from docgen.infer.config import Config
 from docgen.infer.descriptions import describe
 from docgen.infer.distinct import add_distinct
@@ -37,9 +38,6 @@ from docgen.infer.structure import (
     ROOT,
     Route,
     Structure,
-    echoed_tokens,
-    identity_values,
-    shape_signature,
 )
 
 MAX_OPERATIONS = 100  # further discriminator values are folded into the unnamed operation
@@ -75,8 +73,10 @@ class EndpointStats:
     """One method on one (provisional) template."""
 
     def __init__(self, method: str, path: str, config: Config, settings: SchemaSettings,
-                 structure: Structure, origin: str = "") -> None:
+                 structure: Structure, origin: str = "",
+                 bodies: RecentBodies | None = None) -> None:
         self.method = method
+        self.bodies = bodies or RecentBodies()
         self.first_path = path
         self.origin = origin
         self.structure = structure
@@ -97,12 +97,12 @@ class EndpointStats:
     def add(self, exchange: Exchange, templated: Templated) -> str | None:
         """Fold one exchange in; the name of the operation it was filed under."""
         self.count += 1
-        request = read_json(exchange.request_body)
-        response = read_json(exchange.response_body)
-        name = self._operation_name(request[0])
+        request = self.bodies.facts(exchange.request_body)
+        response = self.bodies.facts(exchange.response_body)
+        name = self._operation_name(request.parsed)
         self._operation(name).add(exchange, request, response)
-        self._note_structure(exchange, templated, request[0], response[0])
-        self.query.add_sample(query_sample(exchange))
+        self._note_structure(exchange, templated, request, response)
+        self.query.add_sample(query_sample(exchange), tuple(exchange.query), url_length(exchange))
         if exchange.status is not None:
             self.statuses[exchange.status] += 1
         add_distinct(self.example_paths, exchange.path, MAX_EXAMPLE_PATHS)
@@ -116,23 +116,23 @@ class EndpointStats:
         self.max_url = max(self.max_url, url_length(exchange))
         return name
 
-    def _note_structure(self, exchange: Exchange, templated: Templated, request: Any,
-                        response: Any) -> None:
+    def _note_structure(self, exchange: Exchange, templated: Templated, request: BodyFacts,
+                        response: BodyFacts) -> None:
         """What docgen.infer.structure needs: identities, shapes, segments the answer names."""
-        self.structure.note_identities(request)
-        self.structure.note_identities(response)
-        if exchange.status is not None and 200 <= exchange.status < 300 and response is not None \
-                and len(self.signatures) < MAX_SIGNATURES:
-            self.signatures.add(shape_signature(response))
+        self.structure.note_identities(request.identities)
+        self.structure.note_identities(response.identities)
+        if exchange.status is not None and 200 <= exchange.status < 300 \
+                and response.parsed is not None and len(self.signatures) < MAX_SIGNATURES:
+            self.signatures.add(response.signature)
         values = {d.value for d in templated.decisions
                   if not d.is_param and d.rule in (*CANDIDATES, ROOT)}
         if not values:
             return
-        for key, value in identity_values(response):
+        for key, value in response.identities:
             if value in values and len(self.self_ids) < MAX_SELF_IDS:
                 self.self_ids.setdefault(value, key)
         if len(self.echoed) < MAX_SELF_IDS:
-            self.echoed |= values & echoed_tokens(exchange.response_body.content)
+            self.echoed |= values & response.tokens
 
     def route(self, templated: Templated) -> Route:
         return Route(self.method, self.origin, templated.decisions, frozenset(self.signatures),
@@ -237,6 +237,7 @@ class ModelBuilder:
         self.origins: Counter[str] = Counter()
         self.recorders: Counter[str] = Counter()  # provenance: "name@host" -> records
         self.server_version: str | None = None
+        self.bodies = RecentBodies()  # shared by every endpoint: one cache, one bound
 
     def add(self, exchange: Exchange) -> Filed:
         """Fold one exchange in; the path template and operation it was filed under for now
@@ -256,7 +257,7 @@ class ModelBuilder:
         group = self.groups.get(key)
         if group is None:
             group = EndpointStats(key[0], exchange.path, self.config, self.settings,
-                                  self.structure, origin)
+                                  self.structure, origin, self.bodies)
             self.groups[key] = group
         operation = group.add(exchange, templated)
         self._note_version(exchange)

@@ -62,8 +62,9 @@ class ExamplePicker:
     def __init__(self) -> None:
         self.by_status: dict[int | None, list[Candidate]] = {}
 
-    def add(self, exchange: Exchange, parsed: Any, why: str) -> None:
-        self._keep(Candidate(exchange, field_paths(parsed) if not why else frozenset()))
+    def add(self, exchange: Exchange, paths: frozenset[str]) -> None:
+        """Consider an exchange whose response body has these field paths (`field_paths`)."""
+        self._keep(Candidate(exchange, paths))
 
     def merge(self, other: ExamplePicker) -> None:
         for candidates in other.by_status.values():

@@ -26,7 +26,7 @@ Error responses carry generic error bodies, so they are no evidence of shared st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -109,8 +109,9 @@ class Structure:
         self.identities: dict[str, str] = {}  # value -> identity key it was seen under
         self.promoted: dict[Key, tuple[str, str]] = {}  # -> (rule, detail)
 
-    def note_identities(self, document: Any) -> None:
-        for key, value in identity_values(document):
+    def note_identities(self, found: Iterable[tuple[str, str]]) -> None:
+        """Remember identity values `found` in a body (`identity_values`)."""
+        for key, value in found:
             if value in self.identities or len(self.identities) < MAX_IDENTITIES:
                 self.identities.setdefault(value, key)
 

@@ -21,24 +21,32 @@ What the strategies add to plain genson (registered through `EXTRA_STRATEGIES`):
 
 Builders are mergeable (`merge`) so that evidence gathered under two provisional path
 templates can be folded together once path evidence promotes a position to a parameter.
+
+Identical samples are walked once: `add_sample(value, key)` holds a few small samples back
+by key (a body's bytes), counts repeats, and walks each distinct one with its count as the
+weight (docgen.infer.schema.current), in first-seen order, so the schema is the one a walk
+per sample gives. Held samples are few and small, so memory stays flat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from genson import SchemaBuilder  # type: ignore[attr-defined]
 from genson.schema.node import SchemaNode
 
-from docgen.infer.schema import genson_api
+from docgen.infer.schema import current, genson_api
 from docgen.infer.schema.arrays import EvidenceList
 from docgen.infer.schema.deep import DeepValue, bounded
 from docgen.infer.schema.genson_api import merge_nodes
 from docgen.infer.schema.objects import EvidenceObject
-from docgen.infer.schema.scalars import EvidenceNumber, EvidenceString, begin_sample
+from docgen.infer.schema.scalars import EvidenceNumber, EvidenceString
 from docgen.infer.schema.settings import SchemaSettings
+
+MAX_HELD = 32  # distinct samples held back per builder before they are walked
+MAX_HELD_SIZE = 16 * 1024  # their summed size (bytes of body); larger samples go straight in
 
 
 def combine(schemas: list[dict[str, Any]]) -> dict[str, Any]:
@@ -75,19 +83,49 @@ class EvidenceSchemaBuilder(SchemaBuilder):
         self.settings = settings or SchemaSettings()
         genson_api.set_root(self, _node_class(self.NODE_CLASS, self.settings)())
         self.samples = 0
+        self._held: dict[Hashable, list[Any]] = {}  # key -> [sample, repeats], first seen first
+        self._held_size = 0
 
-    def add_sample(self, value: Any) -> None:
+    def add_sample(self, value: Any, key: Hashable | None = None, size: int = 0) -> None:
+        """Add one parsed sample. With a `key` that identifies its content (the body's
+        bytes), a repeat of a held sample is only counted; `size` bounds what is held."""
         self.samples += 1
-        begin_sample()
+        if key is None or size > MAX_HELD_SIZE:
+            self._walk_held()
+            self._walk(value, 1)
+            return
+        held = self._held.get(key)
+        if held is not None:
+            held[1] += 1
+            return
+        self._held[key] = [value, 1]
+        self._held_size += size
+        if len(self._held) >= MAX_HELD or self._held_size > MAX_HELD_SIZE:
+            self._walk_held()
+
+    def _walk(self, value: Any, weight: int) -> None:
+        current.begin_sample(weight)
         self.add_object(bounded(value, self.settings.max_depth))
 
+    def _walk_held(self) -> None:
+        held, self._held, self._held_size = self._held, {}, 0
+        for value, weight in held.values():
+            self._walk(value, weight)
+
     def merge(self, other: EvidenceSchemaBuilder) -> None:
+        self._walk_held()
+        other._walk_held()
         self.samples += other.samples
         merge_nodes(genson_api.root(self), genson_api.root(other))
 
     def schema(self) -> dict[str, Any]:
         """The inferred schema (no `$schema` key)."""
+        self._walk_held()
         return genson_api.root(self).to_schema()  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._walk_held()  # a pickled builder (docgen.infer.summary) holds nothing back
+        return self.__dict__
 
 
 @lru_cache(maxsize=64)

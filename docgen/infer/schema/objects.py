@@ -9,7 +9,7 @@ from typing import Any
 from genson.schema.node import SchemaNode
 from genson.schema.strategies import Object
 
-from docgen.infer.schema import genson_api
+from docgen.infer.schema import current, genson_api
 from docgen.infer.schema.genson_api import merge_nodes
 from docgen.infer.schema.settings import X_NOTE, X_SEEN, settings_of
 
@@ -47,14 +47,15 @@ class EvidenceObject(Object):
         self.overflow: SchemaNode | None = None  # keys beyond max_properties
 
     def add_object(self, obj: dict[str, Any]) -> None:
-        self.count += 1
+        weight = current.STATE[1]  # identical bodies this object stands for
+        self.count += weight
         limit = settings_of(self).max_properties
         present = set()
         props = genson_api.properties(self)
         for key, value in obj.items():
             if key in props or len(props) < limit:
                 props[key].add_object(value)
-                self.seen[key] = self.seen.get(key, 0) + 1
+                self.seen[key] = self.seen.get(key, 0) + weight
                 present.add(key)
             else:
                 self._overflow_node().add_object(value)

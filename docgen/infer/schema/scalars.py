@@ -6,7 +6,6 @@ thresholds come from the `SchemaSettings` carried by the node class (`settings_o
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from genson.schema.node import SchemaNode
@@ -14,22 +13,11 @@ from genson.schema.strategies import Number, String
 
 from docgen.infer.distinct import add_distinct
 from docgen.infer.formats import FORMAT_NAMES, FORMATS, NEEDS_TWO_VALUES
-from docgen.infer.schema import genson_api
+from docgen.infer.schema import current, genson_api
 from docgen.infer.schema.settings import settings_of
 
 EXAMPLE_MAX_CHARS = 120  # longer strings make poor examples in tables
 MAX_REQUESTS = 8  # distinct samples remembered per string node (enough to say "several")
-# Ordinal of the body being added (EvidenceSchemaBuilder.add_sample bumps it), so a string
-# node knows how many distinct bodies its values came from; builders run in one thread.
-_SAMPLE = itertools.count(1)
-_current = [0]
-
-
-def begin_sample() -> None:
-    """Called before each body is added: values from now on come from a new sample."""
-    _current[0] = next(_SAMPLE)
-
-
 
 def add_example(examples: list[Any], value: Any, limit: int) -> None:
     if not isinstance(value, str) or len(value) <= EXAMPLE_MAX_CHARS:
@@ -50,7 +38,8 @@ class EvidenceString(String):
         self.samples: set[int] = set()  # bodies (sample ordinals) the values came from
 
     def add_object(self, obj: str) -> None:
-        self.count += 1
+        weight = current.STATE[1]  # identical bodies this value stands for
+        self.count += weight
         if self.first_value is None:
             self.first_value = obj
         elif obj != self.first_value:
@@ -63,15 +52,15 @@ class EvidenceString(String):
         settings = settings_of(self)
         add_example(self.examples, obj, settings.max_examples)
         if len(self.samples) < MAX_REQUESTS:
-            self.samples.add(_current[0])
+            self.samples.update(current.ordinals(MAX_REQUESTS - len(self.samples)))
         if self.values is None:
             return
         if obj in self.values:
-            self.values[obj] += 1
+            self.values[obj] += weight
         elif len(self.values) >= settings.enum_max_distinct or settings.enum_excluded(obj):
             self.values = None
         else:
-            self.values[obj] = 1
+            self.values[obj] = weight
 
     def merge(self, other: EvidenceString) -> None:
         settings = settings_of(self)

@@ -13,7 +13,7 @@ NARROW = {"statusCode": 0, "users": [{"id": "a"}]}
 def pick(*exchanges) -> list:
     picker = ExamplePicker()
     for ex in exchanges:
-        picker.add(ex, ex.response_body.json(), "")
+        picker.add(ex, field_paths(ex.response_body.json()))
     return picker.exchanges()
 
 
