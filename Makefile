@@ -7,7 +7,8 @@ STAMP := $(VENV)/.wsdoc-installed
 .PHONY: demo test bench lint chromium postgresql clean
 
 # pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
-$(STAMP): pyproject.toml
+# The install compiles docgen/capture/tnetstring.py with mypyc (setup.py): redone when it changes.
+$(STAMP): pyproject.toml setup.py docgen/capture/tnetstring.py
 	@echo "wsdoc: setting up $(VENV) (log: $(VENV)/install.log)"
 	@python3 -m venv $(VENV)
 	@{ $(PY) -m pip install -q --upgrade pip && \

@@ -3,7 +3,8 @@
 mitmproxy's `FlowReader` decodes each record with a pure-Python tnetstring parser that
 slices a memoryview per value, then builds a full `HTTPFlow` (connections, certificates,
 type-checked dataclasses) only for us to copy a dozen fields out of it again. Here a record
-is decoded by `loads` (offsets into one bytes object, no memoryview copies) and its state
+is decoded by `loads` (docgen.capture.tnetstring: offsets into one bytes object, compiled
+by mypyc, only the keys a snapshot needs) and its state
 dict goes straight to a `FlowSnapshot`, the same one `snapshot()` takes from a live flow,
 so `to_exchange` makes the very record the recorder and the `FlowReader` path make.
 
@@ -20,10 +21,11 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
+from docgen.capture import tnetstring
 from docgen.capture.snapshot import FlowSnapshot
 
 READ_SIZE = 1 << 20  # bytes read from the file at a time
-MAX_DIGITS = 12  # as mitmproxy: a longer length prefix is not a tnetstring
+MAX_DIGITS = tnetstring.MAX_DIGITS
 CURRENT_VERSION = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
 HTTP2 = (b"HTTP/2.0", b"HTTP/3")
 
@@ -37,104 +39,14 @@ class FlowFileError(ValueError):
 
 def loads(data: bytes, wanted: dict[str, Any] | None = None) -> Any:
     """One tnetstring value; FlowFileError when `data` is not exactly one value. With
-    `wanted` (see `_dict_of`), only those keys of a dict are decoded."""
+    `wanted` (see docgen.capture.tnetstring), only those keys of a dict are decoded."""
     try:
-        value, end = _value(data, 0) if wanted is None else _dict_of(data, 0, wanted)
+        value, end = tnetstring.decode(data, 0, wanted)
     except (ValueError, IndexError, RecursionError) as exc:
         raise FlowFileError(f"not a tnetstring: {exc}") from None
     if end != len(data):
         raise FlowFileError("not a tnetstring: trailing bytes")
     return value
-
-
-def _value(data: bytes, pos: int) -> tuple[Any, int]:
-    """The value starting at `pos` and the offset just past it (its type tag)."""
-    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
-    start = colon + 1
-    stop = start + int(data[pos:colon])
-    tag = data[stop]  # IndexError when the length runs past the data
-    if tag == 44:  # ","  bytes
-        return data[start:stop], stop + 1
-    if tag == 59:  # ";"  text
-        return data[start:stop].decode("utf-8"), stop + 1
-    if tag == 125:  # "}"  dict
-        items = _items(data, start, stop)
-        return dict(zip(items[::2], items[1::2], strict=True)), stop + 1
-    if tag == 93:  # "]"  list
-        return _items(data, start, stop), stop + 1
-    return _scalar(tag, data[start:stop]), stop + 1
-
-
-def _items(data: bytes, pos: int, stop: int) -> list[Any]:
-    """The values of a container's body; strings (most values) decoded inline, since a
-    call per value is most of the cost."""
-    items: list[Any] = []
-    index = data.index
-    while pos < stop:
-        colon = index(b":", pos, pos + MAX_DIGITS + 1)
-        end = colon + 1 + int(data[pos:colon])
-        tag = data[end]
-        if tag == 44:
-            items.append(data[colon + 1:end])
-        elif tag == 59:
-            items.append(data[colon + 1:end].decode("utf-8"))
-        else:
-            value, _ = _value(data, pos)
-            items.append(value)
-        pos = end + 1
-    if pos != stop:
-        raise ValueError("container length does not match its items")
-    return items
-
-
-def _closed(end: int, stop: int) -> int:
-    if end != stop:
-        raise ValueError("container length does not match its items")
-    return stop + 1
-
-
-def _skip(data: bytes, pos: int) -> int:
-    """The offset just past the value at `pos`, without decoding it."""
-    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
-    stop = colon + 1 + int(data[pos:colon])
-    if stop >= len(data):
-        raise ValueError("length runs past the data")
-    return stop + 1
-
-
-def _dict_of(data: bytes, pos: int, wanted: dict[str, Any]) -> tuple[Any, int]:
-    """The dict at `pos` with only the keys in `wanted` decoded (the others are skipped by
-    their length prefix); `wanted[key]` is None to decode a value whole, or again a dict of
-    wanted keys for a nested dict."""
-    colon = data.index(b":", pos, pos + MAX_DIGITS + 1)
-    start = colon + 1
-    stop = start + int(data[pos:colon])
-    if data[stop] != 125:
-        return _value(data, pos)  # not a dict: decoded whole, for the caller to judge
-    result: dict[str, Any] = {}
-    while start < stop:
-        key, start = _value(data, start)
-        if key not in wanted:
-            start = _skip(data, start)
-        elif (inner := wanted[key]) is None:
-            result[key], start = _value(data, start)
-        else:
-            result[key], start = _dict_of(data, start, inner)
-    if start != stop:
-        raise ValueError("container length does not match its items")
-    return result, stop + 1
-
-
-def _scalar(tag: int, text: bytes) -> Any:
-    if tag == 35:  # "#"
-        return int(text)
-    if tag == 94:  # "^"
-        return float(text)
-    if tag == 126 and not text:  # "~"
-        return None
-    if tag == 33 and text in (b"true", b"false"):  # "!"
-        return text == b"true"
-    raise ValueError(f"invalid value {text[:20]!r} with type tag {chr(tag)!r}")
 
 
 def records(handle: IO[bytes]) -> Iterator[bytes]:
