@@ -45,6 +45,9 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,
 _URL = re.compile(r"https?://[^\s@?#]{1,2048}")  # no user info, no query that could carry one
 _ENUM_WORD = re.compile(r"[a-z]{1,12}(?:[_-][a-z]{1,12})?")
 MAX_KEPT = 1000  # names remembered in Redactor.kept
+MAX_NAMES = 50_000  # names whose verdict is remembered (they repeat across flows)
+MAX_BODIES = 256  # recent bodies whose redacted content is remembered
+MAX_REMEMBERED_BODY = 16 * 1024  # larger ones are redacted afresh (memory: at most 8 MB)
 USERINFO_RE = re.compile(r"(?P<pre>://[^/\s:@\"'<>]{0,256}:)(?P<pw>[^/\s@\"'<>]{1,1024})@")
 # For bodies that are not JSON: `password=...`, `"token": "..."`, `secret: ...`.
 TEXT_SECRET_RE = re.compile(
@@ -72,6 +75,10 @@ class Redactor:
         # the stored tag can't be checked against a guessed cookie value.
         self.session_key = os.urandom(32)
         self._secret_names: dict[str, str | None] = {}
+        self._key_heads: dict[str, str | None] = {}  # JSON key -> head, "plural" or None
+        # Captures repeat bodies (the same list read again): redacting is a pure function
+        # of the content and its type, so a repeat reuses the answer.
+        self._bodies: dict[tuple[bytes, str], bytes] = {}
         self.kept: dict[str, str] = {}  # secret-like name -> why its values were kept
 
     def is_secret_name(self, name: str) -> bool:
@@ -85,7 +92,7 @@ class Redactor:
         head = secret_head(name)
         if head is None and any(extra in normalise(name) for extra in self.extra_names):
             head = "custom"
-        if len(self._secret_names) < 50_000:
+        if len(self._secret_names) < MAX_NAMES:
             self._secret_names[name] = head
         return head
 
@@ -163,16 +170,29 @@ class Redactor:
 
     # -- bodies -----------------------------------------------------------------------
     def body(self, body: Body) -> Body:
-        if not body.content:
-            return body
         content = body.content
-        if "json" in body.content_type or content[:1] in (b"{", b"["):
+        if not content:
+            return body
+        key = (content, body.content_type)
+        redacted = self._bodies.get(key)
+        if redacted is None:
+            redacted = self._content(content, body.content_type)
+            if len(content) <= MAX_REMEMBERED_BODY:
+                self._bodies[key] = redacted
+                if len(self._bodies) > MAX_BODIES:
+                    del self._bodies[next(iter(self._bodies))]  # the oldest
+        if redacted is content:
+            return body
+        return Body(redacted, body.content_type, body.encoding, body.size, body.truncated)
+
+    def _content(self, content: bytes, content_type: str) -> bytes:
+        if "json" in content_type or content[:1] in (b"{", b"["):
             redacted_json = self.json_bytes(content)
             if redacted_json is not None:
-                return replace(body, content=redacted_json)
-        if body.content_type == "application/x-www-form-urlencoded":
-            return replace(body, content=self.form(content))
-        return replace(body, content=self.raw(content))
+                return redacted_json
+        if content_type == "application/x-www-form-urlencoded":
+            return self.form(content)
+        return self.raw(content)
 
     def json_bytes(self, content: bytes) -> bytes | None:
         """Redacted JSON bytes, the original bytes when nothing changed, None if not JSON."""
@@ -220,9 +240,13 @@ class Redactor:
     def _child_head(self, child: str, parent_head: str | None) -> str | None:
         if parent_head is not None and parent_head != "plural":
             return parent_head  # everything inside a secret is secret
+        if child in self._key_heads:
+            return self._key_heads[child]
         head = self.secret_head(child)
         if head is None and plural_secret(child):
-            return "plural"
+            head = "plural"
+        if len(self._key_heads) < MAX_NAMES:
+            self._key_heads[child] = head
         return head
 
     def form(self, content: bytes) -> bytes:

@@ -13,8 +13,8 @@ from docgen.capture.record import Body, read_json
 from docgen.infer.examples import field_paths
 from docgen.infer.structure import echoed_tokens, identity_values, shape_signature
 
-MAX_ENTRIES = 512
-MAX_CACHED_SIZE = 64 * 1024  # larger bodies are rarely repeated and cost memory to keep
+MAX_ENTRIES = 256
+MAX_CACHED_SIZE = 32 * 1024  # larger bodies are rarely repeated and cost memory to keep
 
 
 class BodyFacts:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -112,3 +113,29 @@ def test_session_tag_correlates_without_keeping_the_cookie() -> None:
     assert by_user.session and by_user.session != first.session
     assert "s1" not in first.session and len(first.session) == 16
     assert Redactor().redact(exchange()).session == ""
+
+
+def test_a_repeated_body_is_redacted_the_same_and_the_answer_is_bounded() -> None:
+    redactor = Redactor()
+    content = b'{"user": "kate", "password": "hunter2", "pin_state": "set", "secrets": 3}'
+    first = redactor.body(Body(content, "application/json", "", len(content)))
+    again = redactor.body(Body(bytes(content), "application/json", "", len(content)))
+    assert again == first and b"hunter2" not in first.content
+    assert json.loads(first.content)["password"] == MASK
+    # The same bytes under another type are another body: text first, then a form.
+    form = b"user=kate&password=hunter2"
+    assert redactor.body(Body(form, "text/plain")).content == b"user=kate&password=" + (
+        MASK.encode())
+    assert redactor.body(Body(form, "application/x-www-form-urlencoded")).content == (
+        urlencode([("user", "kate"), ("password", MASK)]).encode())
+    for index in range(1000):
+        redactor.body(Body(b'{"n": %d}' % index, "application/json"))
+    assert len(redactor._bodies) <= 256
+
+
+def test_kept_names_are_recorded_for_repeated_bodies_too() -> None:
+    redactor = Redactor()
+    content = b'{"token_expires_at": "2026-01-01", "access_token": "2026-12-03T10:00:00Z"}'
+    for _ in range(3):
+        redactor.body(Body(content, "application/json"))
+    assert redactor.kept == {"access_token": "timestamp"}
