@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import IO, Any
 
 from docgen.capture import tnetstring
@@ -151,6 +152,12 @@ def pretty_host(req: dict[str, Any]) -> str:
     if not authority:
         host = req["host"]
         return host.decode("idna", "strict") if isinstance(host, bytes) else str(host)
+    return _authority_host(authority)
+
+
+@lru_cache(maxsize=1024)
+def _authority_host(authority: str) -> str:
+    # A capture names a few hosts thousands of times; mitmproxy's parse validates each.
     from mitmproxy.net.http import url
 
     return url.parse_authority(authority, check=False)[0]

@@ -76,6 +76,7 @@ class Redactor:
         self.session_key = os.urandom(32)
         self._secret_names: dict[str, str | None] = {}
         self._key_heads: dict[str, str | None] = {}  # JSON key -> head, "plural" or None
+        self._session_tags: dict[str, str] = {}  # a session's secret -> its tag (in memory)
         # Captures repeat bodies (the same list read again): redacting is a pure function
         # of the content and its type, so a repeat reuses the answer.
         self._bodies: dict[tuple[bytes, str], bytes] = {}
@@ -131,7 +132,12 @@ class Redactor:
             secret = f"user:{user}" if user else ""
         if not secret:
             return ""
-        return hmac.new(self.session_key, secret.encode(), hashlib.sha256).hexdigest()[:16]
+        tag = self._session_tags.get(secret)
+        if tag is None:
+            tag = hmac.new(self.session_key, secret.encode(), hashlib.sha256).hexdigest()[:16]
+            if len(self._session_tags) < MAX_NAMES:
+                self._session_tags[secret] = tag
+        return tag
 
     # -- strings ----------------------------------------------------------------------
     def text(self, value: str) -> str:
