@@ -12,6 +12,7 @@ whose items are judged by their own names. Words that merely contain a secret wo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Last words that make the name a secret on their own.
 SECRET_HEADS = frozenset(
@@ -56,6 +57,7 @@ def _plural(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # names repeat in every exchange (headers, JSON keys)
 def secret_head(name: str) -> str | None:
     """The secret word that makes `name` a secret (`access_token` -> token), else None."""
     parts = [w for w in words(name) if not w.isdigit()]
@@ -74,6 +76,7 @@ def secret_head(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def plural_secret(name: str) -> bool:
     """`secrets`, `revokeSessions`: a list (or count) of secret things, not one secret."""
     parts = [w for w in words(name) if not w.isdigit()]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docgen.capture.record import Exchange
 from docgen.capture.secretnames import secret_head, words
@@ -73,6 +74,7 @@ def uses(exchange: Exchange, profile: Profile) -> list[str]:
     return list(dict.fromkeys(found)) or [NONE]
 
 
+@lru_cache(maxsize=4096)  # header and cookie names repeat in every exchange
 def _is_credential(name: str) -> bool:
     head = secret_head(name)
     return head is not None and not _NOT_AUTH_HEADS & {head, *words(name)}
