@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from docgen.infer.config import Config
@@ -43,6 +44,7 @@ from docgen.infer.pathtree import DISTINCT_CAP, Position, merge_positions, promo
 from docgen.infer.profile import LEADING_WORD, IdShape
 
 VERSION_NUMBER = re.compile(r"\d{1,2}")
+MAX_PLANS = 4096  # paths whose evidence-free decisions are remembered (they repeat)
 
 _PIN_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME_SOURCE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{2,}")
@@ -180,6 +182,15 @@ class _Pin:
         return (len(self.segments) == path_length, len(self.segments), literals)
 
 
+class _Plan(NamedTuple):
+    """A path's segments and the decisions that need no evidence (None where it decides)."""
+
+    segments: tuple[str, ...]
+    leading: int  # leading segments; the next one is a resource root
+    fixed: tuple[Decision | None, ...]
+    settled: Templated | None  # the template, when evidence decides no segment
+
+
 class PathTemplater:
     """Decides templates for raw paths, learning evidence from the paths it observes."""
 
@@ -191,7 +202,12 @@ class PathTemplater:
         self._pins = [_Pin.parse(text) for text in config.templates]
         self._base = self._profile.base_segments
         self._root = Position()
+        self._plans: dict[str, _Plan] = {}
         self.observed = 0
+
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled templater (a per-recorder summary) ships evidence, not this cache.
+        return {**self.__dict__, "_plans": {}}
 
     def observe(self, path: str) -> Templated:
         """Learn from one recorded path and return its template as of now."""
@@ -203,18 +219,38 @@ class PathTemplater:
         return self._walk(path, learn=False)
 
     def _walk(self, path: str, learn: bool) -> Templated:
-        segments = split_path(path)
-        leading = self._leading_count(segments)
-        pin = self._pin_for(segments)
+        plan = self._plan(path)
+        if plan.settled is not None:
+            return plan.settled  # no segment depends on evidence: nothing to learn or look up
         node: Position | None = self._root
         decisions: list[Decision] = []
-        for index, value in enumerate(segments):
-            decision = self._decide(node, index, value, leading, pin, learn)
+        for index, value in enumerate(plan.segments):
+            decision = plan.fixed[index] or self._by_evidence(
+                node, index, value, index == plan.leading, learn)
             decisions.append(decision)
             if node is not None:
                 node = node.child(value, decision.is_param, create=learn)
         named = name_params(decisions)
         return Templated(path, join_decisions(named) or "/", tuple(named))
+
+    def _plan(self, path: str) -> _Plan:
+        """What of a path's templating needs no evidence, remembered per path (bounded):
+        a capture asks for the same paths again and again."""
+        found = self._plans.get(path)
+        if found is None:
+            segments = split_path(path)
+            leading = self._leading_count(segments)
+            pin = self._pin_for(segments)
+            fixed = tuple(self._fixed_decision(index, value, leading, pin)
+                          for index, value in enumerate(segments))
+            settled = None
+            if None not in fixed:
+                named = name_params([d for d in fixed if d is not None])
+                settled = Templated(path, join_decisions(named) or "/", tuple(named))
+            found = self._plans[path] = _Plan(tuple(segments), leading, fixed, settled)
+            if len(self._plans) > MAX_PLANS:
+                del self._plans[next(iter(self._plans))]  # the oldest
+        return found
 
     def _leading_count(self, segments: list[str]) -> int:
         if self._base and segments[: len(self._base)] == self._base:
@@ -232,8 +268,9 @@ class PathTemplater:
         matching = [pin for pin in self._pins if pin.matches(segments)]
         return max(matching, key=lambda pin: pin.rank(len(segments)), default=None)
 
-    def _decide(self, node: Position | None, index: int, value: str, leading: int,
-                pin: _Pin | None, learn: bool) -> Decision:
+    def _fixed_decision(self, index: int, value: str, leading: int,
+                        pin: _Pin | None) -> Decision | None:
+        """The decision of rules 1-4 (see the module), which need no evidence; else None."""
         if index < leading:
             return Decision(index, value, "leading")
         if pin is not None and index < len(pin.segments):
@@ -247,7 +284,7 @@ class PathTemplater:
         shape = self._profile.id_shape(value)
         if shape is not None:
             return Decision(index, value, "shape", True, shape=shape)
-        return self._by_evidence(node, index, value, index == leading, learn)
+        return None
 
     def _by_evidence(self, node: Position | None, index: int, value: str, is_root: bool,
                      learn: bool) -> Decision:

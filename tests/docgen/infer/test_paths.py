@@ -179,3 +179,35 @@ def test_every_decision_has_a_reason() -> None:
     rows = templater.template(f"/api/v2/me/calls/{CALL}/notes/x").explain()
     assert all(reason for _, _, reason in rows)
     assert re.search(r"id shape call-id", rows[4][2])
+
+
+def corpus_and_synthetic_paths() -> list[str]:
+    from pathlib import Path
+
+    from docgen.capture.importer import read_exchanges
+
+    paths = [ex.path for ex in synthetic_traffic(1500)]
+    for har in sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.har")):
+        paths += [ex.path for ex in read_exchanges(har)[1]]
+    return paths * 2  # the second round meets every path again, under more evidence
+
+
+class WalkingTemplater(PathTemplater):
+    """Plans made afresh and every path walked through the tree: the reference."""
+
+    def _plan(self, path: str):  # type: ignore[no-untyped-def]
+        self._plans.clear()
+        return super()._plan(path)._replace(settled=None)
+
+
+@pytest.mark.parametrize("generic", [False, True])
+def test_remembered_plans_change_no_template(generic: bool) -> None:
+    import pickle
+
+    config = Config(profile_name="generic") if generic else Config()
+    paths = corpus_and_synthetic_paths()
+    remembering, walking = PathTemplater(config), WalkingTemplater(config)
+    assert [remembering.observe(p) for p in paths] == [walking.observe(p) for p in paths]
+    assert [remembering.template(p) for p in paths] == [walking.template(p) for p in paths]
+    assert len(remembering._plans) > 100 and len(walking._plans) == 1
+    assert pickle.loads(pickle.dumps(remembering))._plans == {}  # summaries ship no cache
