@@ -38,6 +38,8 @@ COLUMNS = ", ".join(WRITE_COLUMNS)
 INSERT_SQL = (f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * len(WRITE_COLUMNS))})"
               " ON CONFLICT DO NOTHING")
 HASH = len(WRITE_COLUMNS) - 1  # index of the content hash in a row
+MAX_REMEMBERED_PAIRS = 1024  # distinct header/query texts kept decoded (see _pairs)
+_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {}
 Row = tuple[Any, ...]
 
 _NUMBER, _TEXT, _INT = (int, float), str, int
@@ -98,10 +100,22 @@ def with_provenance(rows: list[Row], provenance: tuple[str, str]) -> list[Row]:
 
 
 def _pairs(text: str, column: str) -> list[tuple[str, str]]:
+    # Header and query columns repeat from row to row (the same client, the same server):
+    # each distinct text is decoded once; every row still gets its own list.
+    known = _PAIRS.get(text)
+    if known is None:
+        known = _decode_pairs(text, column)
+        if len(_PAIRS) >= MAX_REMEMBERED_PAIRS:
+            _PAIRS.pop(next(iter(_PAIRS)))  # the oldest
+        _PAIRS[text] = known
+    return list(known)
+
+
+def _decode_pairs(text: str, column: str) -> tuple[tuple[str, str], ...]:
     try:
         pairs = fastjson.loads(text)
         if isinstance(pairs, list) and all(isinstance(pair, list) for pair in pairs):
-            return [(str(name), str(value)) for name, value in pairs]
+            return tuple((str(name), str(value)) for name, value in pairs)
     except (ValueError, TypeError):  # not JSON; a pair that is not two items
         pass
     raise CorruptRow(f"{column} is not a JSON list of [name, value] pairs: {text[:40]!r}")

@@ -112,7 +112,10 @@ class EndpointStats:
             examples = self.position_examples.setdefault(decision.index, [])
             add_distinct(examples, decision.value, self.settings.max_examples)
             shape = decision.shape.name if decision.shape else "text"
-            self.position_shapes.setdefault(decision.index, Counter())[shape] += 1
+            shapes = self.position_shapes.get(decision.index)
+            if shapes is None:
+                shapes = self.position_shapes[decision.index] = Counter()
+            shapes[shape] += 1
         self.max_url = max(self.max_url, url_length(exchange))
         return name
 

@@ -351,7 +351,7 @@ def name_params(decisions: list[Decision] | tuple[Decision, ...]) -> list[Decisi
             name = f"param{fallback}"
         unique = unique_name(name, used)
         used.add(unique)
-        named.append(replace(decision, name=unique))
+        named.append(decision if decision.name == unique else replace(decision, name=unique))
     return named
 
 

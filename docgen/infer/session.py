@@ -82,7 +82,10 @@ class SessionCollector:
         names = {name.lower() for name, _ in exchange.request_headers}
         for name in names:
             if name in self.sent_headers or len(self.sent_headers) < MAX_NAMES * 2:
-                self.sent_headers.setdefault(name, Counter())[method] += 1
+                counts = self.sent_headers.get(name)
+                if counts is None:
+                    counts = self.sent_headers[name] = Counter()
+                counts[method] += 1
         for cookie in sent_cookies(exchange.header("cookie") or ""):
             if cookie in self.cookies:
                 self.cookies[cookie].sent += 1
