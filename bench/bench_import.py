@@ -137,7 +137,7 @@ def corpus_captures() -> list[Path]:
 
 def main_origin(store_path: Path) -> str:
     with Store(store_path, readonly=True) as store:
-        origins = Counter(ex.url[: len(ex.url) - len(ex.path)] for ex in store.exchanges())
+        origins = Counter(ex.origin for ex in store.exchanges())
     return origins.most_common(1)[0][0] if origins else "http://localhost"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from docgen.capture import fastjson
@@ -77,12 +78,17 @@ class Exchange:
         return None
 
     @property
-    def url(self) -> str:
+    def origin(self) -> str:
+        """`scheme://host[:port]`, the port only when it is not the scheme's default."""
         default = (self.scheme == "http" and self.port == 80) or (
             self.scheme == "https" and self.port == 443
         )
         host = self.host if default else f"{self.host}:{self.port}"
-        return f"{self.scheme}://{host}{self.path}"
+        return f"{self.scheme}://{host}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.path
 
 
 def is_basic(authorization: str) -> bool:
@@ -101,6 +107,7 @@ def decode_basic(authorization: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # every request of a session sends the same header
 def basic_user(authorization: str) -> str:
     """The user name of a Basic Authorization value, else ""."""
     return (decode_basic(authorization) or "").partition(":")[0]

@@ -249,7 +249,7 @@ class ModelBuilder:
         if exchange.started:
             self.first = min(self.first or exchange.started, exchange.started)
             self.last = max(self.last or exchange.started, exchange.started)
-        origin = exchange.url[: len(exchange.url) - len(exchange.path)]
+        origin = exchange.origin
         if origin in self.origins or len(self.origins) < MAX_HOSTS:
             self.origins[origin] += 1
         recorder = provenance.label(exchange)

@@ -194,7 +194,7 @@ def cookie_word(value: str) -> Word:
 def target_url(ex: Exchange, base_url: str | None = None) -> Word:
     """Base URL (else the recorded scheme and host) + the recorded path + the query,
     re-encoded; masked values as variables."""
-    origin = base_url or ex.url[: len(ex.url) - len(ex.path)]
+    origin = base_url or ex.origin
     word: list[str | Var] = [origin.rstrip("/") + ex.path]
     for index, (key, value) in enumerate(ex.query):
         word.append(("?" if index == 0 else "&") + quote(key, safe=QUERY_SAFE) + "=")
