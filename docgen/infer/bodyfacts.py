@@ -67,6 +67,10 @@ class RecentBodies:
         # read_json's answer depends on the content and on whether the type says JSON
         self.known: dict[tuple[bytes, bool], BodyFacts] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled model builder (a per-recorder summary) ships evidence, not this cache.
+        return {"entries": self.entries, "known": {}}
+
     def facts(self, body: Body) -> BodyFacts:
         content = body.content
         if not content or body.truncated or len(content) > MAX_CACHED_SIZE:

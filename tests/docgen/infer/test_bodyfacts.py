@@ -53,3 +53,17 @@ def test_memory_is_bounded_oldest_first() -> None:
     for index in range(10):
         recent.facts(body(b'{"n": %d}' % index))
     assert [key[0] for key in recent.known] == [b'{"n": 7}', b'{"n": 8}', b'{"n": 9}']
+
+
+def test_a_summary_ships_no_cached_bodies() -> None:
+    from docgen.capture.synthetic import synthetic_traffic
+    from docgen.infer.builder import ModelBuilder
+    from docgen.infer.summary import dump_summary, load_summary
+
+    builder = ModelBuilder()
+    for exchange in synthetic_traffic(300):
+        builder.add(exchange)
+    assert builder.bodies.known
+    shipped = load_summary(dump_summary(builder))
+    assert shipped.bodies.known == {}
+    assert all(group.bodies is shipped.bodies for group in shipped.groups.values())
