@@ -203,11 +203,12 @@ class PathTemplater:
         self._base = self._profile.base_segments
         self._root = Position()
         self._plans: dict[str, _Plan] = {}
+        self._shapes: dict[str, IdShape | None] = {}
         self.observed = 0
 
     def __getstate__(self) -> dict[str, object]:
         # A pickled templater (a per-recorder summary) ships evidence, not this cache.
-        return {**self.__dict__, "_plans": {}}
+        return {**self.__dict__, "_plans": {}, "_shapes": {}}
 
     def observe(self, path: str) -> Templated:
         """Learn from one recorded path and return its template as of now."""
@@ -281,10 +282,19 @@ class PathTemplater:
             return Decision(index, value, "pinned-literal")
         if value in self._profile.path_words:
             return Decision(index, value, "profile-word")
-        shape = self._profile.id_shape(value)
+        shape = self._shape_of(value)
         if shape is not None:
             return Decision(index, value, "shape", True, shape=shape)
         return None
+
+    def _shape_of(self, value: str) -> IdShape | None:
+        """The profile's id shape of a segment value; words repeat, so remembered."""
+        if value in self._shapes:
+            return self._shapes[value]
+        shape = self._shapes[value] = self._profile.id_shape(value)
+        if len(self._shapes) > MAX_PLANS:
+            del self._shapes[next(iter(self._shapes))]  # the oldest
+        return shape
 
     def _by_evidence(self, node: Position | None, index: int, value: str, is_root: bool,
                      learn: bool) -> Decision:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from docgen.infer.paths import Decision, Templated, join_decisions, name_params
@@ -45,6 +46,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_.~-]+")
 _KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
+@lru_cache(maxsize=4096)  # the keys of a body repeat in every body of its kind
 def is_identity_key(key: str) -> bool:
     """`login`, `full_name`, `node_id`, `objectId`, `key`: fields that name a resource."""
     words = _KEY_WORD.findall(key)
