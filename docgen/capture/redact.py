@@ -77,6 +77,7 @@ class Redactor:
         self._secret_names: dict[str, str | None] = {}
         self._key_heads: dict[str, str | None] = {}  # JSON key -> head, "plural" or None
         self._session_tags: dict[str, str] = {}  # a session's secret -> its tag (in memory)
+        self._headers: dict[tuple[str, str], str] = {}  # (name, value) -> redacted value
         # Captures repeat bodies (the same list read again): redacting is a pure function
         # of the content and its type, so a repeat reuses the answer.
         self._bodies: dict[tuple[bytes, str], bytes] = {}
@@ -159,7 +160,18 @@ class Redactor:
 
     # -- headers ----------------------------------------------------------------------
     def headers(self, headers: Pairs) -> Pairs:
-        return [(name, self.header_value(name, value)) for name, value in headers]
+        # The same headers come with every request of a client: each pair is redacted once.
+        known = self._headers
+        redacted = []
+        for name, value in headers:
+            masked = known.get((name, value))
+            if masked is None:
+                masked = self.header_value(name, value)
+                if len(known) >= MAX_NAMES:
+                    known.clear()
+                known[(name, value)] = masked
+            redacted.append((name, masked))
+        return redacted
 
     def header_value(self, name: str, value: str) -> str:
         lower = name.lower()

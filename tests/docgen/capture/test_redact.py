@@ -139,3 +139,15 @@ def test_kept_names_are_recorded_for_repeated_bodies_too() -> None:
     for _ in range(3):
         redactor.body(Body(content, "application/json"))
     assert redactor.kept == {"access_token": "timestamp"}
+
+
+def test_headers_are_redacted_the_same_when_they_repeat_in_any_form() -> None:
+    redactor = Redactor()
+    sent = [("Authorization", basic("ksippo", "hunter2")), ("Cookie", "JSESSIONID=abc; x=1"),
+            ("Accept", "application/json")]
+    first = redactor.headers(sent)
+    again = redactor.headers([list(pair) for pair in sent])  # type: ignore[misc]
+    assert first == again
+    assert [name for name, _ in first] == ["Authorization", "Cookie", "Accept"]
+    assert "hunter2" not in str(first) and "abc" not in str(first)
+    assert first[2] == ("Accept", "application/json")
