@@ -1,23 +1,47 @@
 """The Makefile as a new user meets it: `make demo`'s set-up says one line, not pip's and
-setuptools' chatter, and `make test` installs chromium without its recommended packages."""
+setuptools' chatter, compiles the flow-file decoder, and `make test` installs chromium
+without its recommended packages."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
+# What an install reads. The set-up runs on a copy: an editable install compiles the
+# decoder into the source tree, and this test's own process has the tree's copy loaded.
+INSTALLED = ("Makefile", "pyproject.toml", "setup.py", "README.md", "addons", "docgen",
+             "gwssim")
 
 
-def test_setup_prints_one_line_and_keeps_the_chatter_in_a_log(tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    done = subprocess.run(["make", "-s", f"VENV={venv}", f"{venv}/.wsdoc-installed"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, check=False)
+def source_copy(into: Path) -> Path:
+    into.mkdir()
+    for name in INSTALLED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, into / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        else:
+            shutil.copy2(source, into / name)
+    return into
+
+
+def test_setup_prints_one_line_keeps_the_chatter_in_a_log_and_compiles(tmp_path: Path) -> None:
+    source, venv = source_copy(tmp_path / "wsdoc"), tmp_path / "venv"
+    done = subprocess.run(["make", "-s", f"VENV={venv}", f"{venv}/.wsdoc-installed"],
+                          cwd=source, capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (done.stdout + done.stderr).splitlines() == [
         f"wsdoc: setting up {venv} (log: {venv}/install.log)"]
     assert (venv / "install.log").is_file()  # kept for when it fails, not shown
     assert (venv / "bin" / "wsdoc").is_file()
+    compiled = subprocess.run(
+        [str(venv / "bin" / "python"), "-c",
+         "from docgen.capture import tnetstring as t; print(t.COMPILED, t.__file__)"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    assert compiled[0] == "True"
+    assert Path(compiled[1]).parent == source / "docgen" / "capture"
 
 
 def test_chromium_is_installed_without_recommends() -> None:
