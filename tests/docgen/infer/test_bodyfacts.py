@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from docgen.capture.record import ABSENT, Body
+from docgen.capture.synthetic import synthetic_traffic
 from docgen.infer import bodyfacts
 from docgen.infer.bodyfacts import BodyFacts, RecentBodies
+from docgen.infer.builder import ModelBuilder
 from docgen.infer.examples import field_paths
 from docgen.infer.structure import echoed_tokens, identity_values, shape_signature
+from docgen.infer.summary import dump_summary, load_summary
 
 
 def body(content: bytes, content_type: str = "application/json") -> Body:
@@ -56,10 +59,6 @@ def test_memory_is_bounded_oldest_first() -> None:
 
 
 def test_a_summary_ships_no_cached_bodies() -> None:
-    from docgen.capture.synthetic import synthetic_traffic
-    from docgen.infer.builder import ModelBuilder
-    from docgen.infer.summary import dump_summary, load_summary
-
     builder = ModelBuilder()
     for exchange in synthetic_traffic(300):
         builder.add(exchange)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from docgen.capture.importer import read_exchanges
 from docgen.capture.synthetic import exchange, synthetic_traffic
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
@@ -182,10 +186,6 @@ def test_every_decision_has_a_reason() -> None:
 
 
 def corpus_and_synthetic_paths() -> list[str]:
-    from pathlib import Path
-
-    from docgen.capture.importer import read_exchanges
-
     paths = [ex.path for ex in synthetic_traffic(1500)]
     for har in sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.har")):
         paths += [ex.path for ex in read_exchanges(har)[1]]
@@ -195,15 +195,14 @@ def corpus_and_synthetic_paths() -> list[str]:
 class WalkingTemplater(PathTemplater):
     """Plans made afresh and every path walked through the tree: the reference."""
 
-    def _plan(self, path: str):  # type: ignore[no-untyped-def]
+    def _plan(self, path: str) -> Any:
         self._plans.clear()
+        self._shapes.clear()
         return super()._plan(path)._replace(settled=None)
 
 
 @pytest.mark.parametrize("generic", [False, True])
 def test_remembered_plans_change_no_template(generic: bool) -> None:
-    import pickle
-
     config = Config(profile_name="generic") if generic else Config()
     paths = corpus_and_synthetic_paths()
     remembering, walking = PathTemplater(config), WalkingTemplater(config)
