@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from docgen.capture import fastjson
+from docgen.capture.recent import remember
 from docgen.capture.record import Body, Exchange, Pairs, basic_user, decode_basic, is_basic
 from docgen.capture.secretnames import ALWAYS_MASKED, plural_secret, secret_head
 
@@ -166,10 +167,8 @@ class Redactor:
         for name, value in headers:
             masked = known.get((name, value))
             if masked is None:
-                masked = self.header_value(name, value)
-                if len(known) >= MAX_NAMES:
-                    known.clear()
-                known[(name, value)] = masked
+                masked = remember(known, (name, value), self.header_value(name, value),
+                                  MAX_NAMES)
             redacted.append((name, masked))
         return redacted
 
@@ -196,9 +195,7 @@ class Redactor:
         if redacted is None:
             redacted = self._content(content, body.content_type)
             if len(content) <= MAX_REMEMBERED_BODY:
-                self._bodies[key] = redacted
-                if len(self._bodies) > MAX_BODIES:
-                    del self._bodies[next(iter(self._bodies))]  # the oldest
+                remember(self._bodies, key, redacted, MAX_BODIES)
         if redacted is content:
             return body
         return Body(redacted, body.content_type, body.encoding, body.size, body.truncated)

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from docgen.capture import fastjson
+from docgen.capture.recent import remember
 from docgen.capture.record import Body, Exchange
 
 CONTENT_COLUMNS = (
@@ -104,10 +105,7 @@ def _pairs(text: str, column: str) -> list[tuple[str, str]]:
     # each distinct text is decoded once; every row still gets its own list.
     known = _PAIRS.get(text)
     if known is None:
-        known = _decode_pairs(text, column)
-        if len(_PAIRS) >= MAX_REMEMBERED_PAIRS:
-            _PAIRS.pop(next(iter(_PAIRS)))  # the oldest
-        _PAIRS[text] = known
+        known = remember(_PAIRS, text, _decode_pairs(text, column), MAX_REMEMBERED_PAIRS)
     return list(known)
 
 

@@ -9,6 +9,7 @@ and in the size of each, so a repeat costs one dict lookup and memory stays flat
 
 from __future__ import annotations
 
+from docgen.capture.recent import remember
 from docgen.capture.record import Body, read_json
 from docgen.infer.examples import field_paths
 from docgen.infer.structure import echoed_tokens, identity_values, shape_signature
@@ -77,9 +78,6 @@ class RecentBodies:
             return BodyFacts(body)
         key = (content, "json" in body.content_type)
         found = self.known.get(key)
-        if found is not None:
-            return found
-        made = self.known[key] = BodyFacts(body)
-        if len(self.known) > self.entries:
-            del self.known[next(iter(self.known))]  # the oldest
-        return made
+        if found is None:
+            found = remember(self.known, key, BodyFacts(body), self.entries)
+        return found

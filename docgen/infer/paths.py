@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from docgen.capture.recent import remember
 from docgen.infer.config import Config
 from docgen.infer.distinct import unique_name
 from docgen.infer.pathtree import DISTINCT_CAP, Position, merge_positions, promote, tree_size
@@ -248,9 +249,8 @@ class PathTemplater:
             if None not in fixed:
                 named = name_params([d for d in fixed if d is not None])
                 settled = Templated(path, join_decisions(named) or "/", tuple(named))
-            found = self._plans[path] = _Plan(tuple(segments), leading, fixed, settled)
-            if len(self._plans) > MAX_PLANS:
-                del self._plans[next(iter(self._plans))]  # the oldest
+            found = remember(self._plans, path, _Plan(tuple(segments), leading, fixed, settled),
+                             MAX_PLANS)
         return found
 
     def _leading_count(self, segments: list[str]) -> int:
@@ -291,10 +291,7 @@ class PathTemplater:
         """The profile's id shape of a segment value; words repeat, so remembered."""
         if value in self._shapes:
             return self._shapes[value]
-        shape = self._shapes[value] = self._profile.id_shape(value)
-        if len(self._shapes) > MAX_PLANS:
-            del self._shapes[next(iter(self._shapes))]  # the oldest
-        return shape
+        return remember(self._shapes, value, self._profile.id_shape(value), MAX_PLANS)
 
     def _by_evidence(self, node: Position | None, index: int, value: str, is_root: bool,
                      learn: bool) -> Decision:

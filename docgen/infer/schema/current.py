@@ -9,7 +9,8 @@ by genson, which passes them nothing but the value) can read it.
 
 from __future__ import annotations
 
-# [first ordinal of the current sample, its weight, the next free ordinal]
+# [first ordinal of the current sample, its weight, the next free ordinal]; strategies read
+# the weight as STATE[1] directly: they run once per JSON value, where a call costs.
 STATE = [0, 1, 1]
 
 
@@ -17,10 +18,6 @@ def begin_sample(weight: int = 1) -> None:
     """Values from now on come from `weight` new bodies (ordinals first..first+weight-1)."""
     first = STATE[2]
     STATE[0], STATE[1], STATE[2] = first, weight, first + weight
-
-
-def weight() -> int:
-    return STATE[1]
 
 
 def ordinals(limit: int) -> range:
