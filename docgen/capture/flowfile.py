@@ -4,9 +4,9 @@ mitmproxy's `FlowReader` decodes each record with a pure-Python tnetstring parse
 slices a memoryview per value, then builds a full `HTTPFlow` (connections, certificates,
 type-checked dataclasses) only for us to copy a dozen fields out of it again. Here a record
 is decoded by `loads` (docgen.capture.tnetstring: offsets into one bytes object, compiled
-by mypyc, only the keys a snapshot needs) and its state
-dict goes straight to a `FlowSnapshot`, the same one `snapshot()` takes from a live flow,
-so `to_exchange` makes the very record the recorder and the `FlowReader` path make.
+by mypyc, only the keys a snapshot needs) and its state dict goes straight to a
+`FlowSnapshot`, the same one `snapshot()` takes from a live flow, so `to_exchange` makes
+the very record the recorder and the `FlowReader` path make.
 
 tnetstring3 on PyPI was tried first: it has no `;` (text) tag, which mitmproxy writes for
 every str, so it cannot read these files.

@@ -76,7 +76,6 @@ class Redactor:
         # the stored tag can't be checked against a guessed cookie value.
         self.session_key = os.urandom(32)
         self._secret_names: dict[str, str | None] = {}
-        self._key_heads: dict[str, str | None] = {}  # JSON key -> head, "plural" or None
         self._session_tags: dict[str, str] = {}  # a session's secret -> its tag (in memory)
         self._headers: dict[tuple[str, str], str] = {}  # (name, value) -> redacted value
         # Captures repeat bodies (the same list read again): redacting is a pure function
@@ -255,13 +254,9 @@ class Redactor:
     def _child_head(self, child: str, parent_head: str | None) -> str | None:
         if parent_head is not None and parent_head != "plural":
             return parent_head  # everything inside a secret is secret
-        if child in self._key_heads:
-            return self._key_heads[child]
-        head = self.secret_head(child)
+        head = self.secret_head(child)  # both verdicts are remembered per name
         if head is None and plural_secret(child):
-            head = "plural"
-        if len(self._key_heads) < MAX_NAMES:
-            self._key_heads[child] = head
+            return "plural"
         return head
 
     def form(self, content: bytes) -> bytes:
