@@ -1,7 +1,7 @@
 """The `wsdoc` command line: thin click commands over the docgen library.
 
-One module per command group (session, record, infer, merge, site, drift, demo, sim),
-registered here explicitly; shared options live in `docgen.cli.options`, error handling in
+One module per command group (session, record, importing, infer, merge, site, drift, demo,
+sim), registered here explicitly; shared options live in `docgen.cli.options`, error handling in
 `docgen.cli.group`. A command's module is imported only when that command runs (or help
 lists it): `wsdoc import` should not pay for the simulator's aiohttp or the site's mkdocs.
 """
