@@ -102,7 +102,8 @@ class EndpointStats:
         name = self._operation_name(request.parsed)
         self._operation(name).add(exchange, request, response)
         self._note_structure(exchange, templated, request, response)
-        self.query.add_sample(query_sample(exchange), tuple(exchange.query), url_length(exchange))
+        length = url_length(exchange)  # bounds the held query sample, and the URL limit note
+        self.query.add_sample(query_sample(exchange), tuple(exchange.query), length)
         if exchange.status is not None:
             self.statuses[exchange.status] += 1
         add_distinct(self.example_paths, exchange.path, MAX_EXAMPLE_PATHS)
@@ -116,7 +117,7 @@ class EndpointStats:
             if shapes is None:
                 shapes = self.position_shapes[decision.index] = Counter()
             shapes[shape] += 1
-        self.max_url = max(self.max_url, url_length(exchange))
+        self.max_url = max(self.max_url, length)
         return name
 
     def _note_structure(self, exchange: Exchange, templated: Templated, request: BodyFacts,
