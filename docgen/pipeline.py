@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
-from docgen.infer.builder import build_model
 from docgen.infer.config import Config, load_config
 from docgen.infer.model import ApiModel
+from docgen.infer.parallel import store_model
 from docgen.publish.openapi import to_openapi
 
 if TYPE_CHECKING:  # the site's modules are imported where a site is built, not for OpenAPI
@@ -37,9 +37,9 @@ def _same(plans: Iterable[PagePlan]) -> Iterable[PagePlan]:
 
 
 def read_model(store: str | Path, config: Config | None = None) -> ApiModel:
-    """The docs model of everything in a store (opened read-only)."""
-    with Store(store, readonly=True) as opened:
-        return build_model(opened.exchanges(), config or Config())
+    """The docs model of everything in a store (opened read-only), on every core for a
+    big one (docgen.infer.parallel)."""
+    return store_model(store, config or Config())
 
 
 def store_openapi(store: str | Path, config: Config | None = None) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def generate(store: str | Path, site: Path, base_url: str | None = None,
     options = SiteOptions(base_url=check_base_url(chosen) if chosen else "", title=config.title)
     with Store(store, readonly=True) as opened:
         echo(f"wsdoc: reading {opened.count()} exchanges from {store}")
-        model = build_model(opened.exchanges(), config)
+    model = store_model(store, config)
     plans = plan_pages(model)
     stubs = apply_sidecars(site, model, plans)
     openapi = to_openapi(model)

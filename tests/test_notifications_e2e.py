@@ -28,6 +28,8 @@ from docgen.infer.builder import ModelBuilder, schema_settings
 from docgen.infer.config import Config
 from docgen.infer.correlate import correlate
 from docgen.infer.events import EventCollector
+from docgen.infer.parallel import store_model
+from docgen.publish.openapi import dumps, to_openapi
 from docgen.publish.site.endpoint import operation_anchor
 from docgen.publish.site.names import page_name
 from gwssim.cometd_client import CometdClient, CometdError
@@ -281,6 +283,19 @@ def test_openapi_carries_the_events(listened: Site) -> None:
     assert event["states"] == {"userState.state": {"NotReady": 3}}
     channels = spec["x-wsdoc-notifications"]["channels"]
     assert {"/v2/me/devices", "/v2/me/calls"} <= set(channels)
+
+
+def test_a_split_build_follows_operations_to_their_events_as_one_process_does(
+        listened: Site) -> None:
+    # Part 0 runs the notification pass over every exchange, so it files the other
+    # parts' exchanges under the operation names their owners give them.
+    alone = store_model(listened.store, Config(), parts=1)
+    assert any(operation.events for endpoint in alone.endpoints
+               for operation in endpoint.operations)
+    for parts, warmup in ((2, 0), (2, 9), (3, 4)):
+        split = store_model(listened.store, Config(), parts=parts, warmup=warmup)
+        assert split == alone
+        assert dumps(to_openapi(split), False) == dumps(to_openapi(alone), False)
 
 
 def test_without_a_notifications_client_the_site_says_so(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ session tag is the same whichever process computed it.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.capture import flowfile
+from docgen.capture.cores import available_cores
 from docgen.capture.record import Exchange
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.snapshot import to_exchange
@@ -33,13 +33,6 @@ ROWS_PER_TRANSACTION = 5000
 MIN_PARALLEL_BYTES = 4 << 20  # below this a pool costs more than it saves
 Row = tuple[Any, ...]
 Converted = tuple[list[Row], int]  # rows, and how many exchanges could not be redacted
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 # -- one chunk (runs in a worker, or in-process for small files) --------------------------

@@ -200,8 +200,12 @@ class Store:
         with transaction(self.conn):
             return insert_rows(self.conn, rows)
 
-    def count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+    def count(self, upto: int | None = None) -> int:
+        """How many exchanges (with ids up to `upto`)."""
+        if upto is None:
+            return int(self.conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM exchanges WHERE id <= ?",
+                                     (upto,)).fetchone()[0])
 
     def _decode(self, row: Any) -> Exchange:
         try:
@@ -210,13 +214,21 @@ class Store:
             raise WsdocError(f"store {self.path} is corrupt: table exchanges, record "
                              f"{row[0]!r}: {exc}") from None
 
-    def exchanges(self, batch: int = 500) -> Iterator[Exchange]:
-        """Every exchange in id order, fetched in batches so memory stays flat."""
+    def last_id(self) -> int:
+        """The highest exchange id (0 when empty): `exchanges(upto=...)` reads the same
+        rows again while recorders go on appending."""
+        found = self.conn.execute("SELECT max(id) FROM exchanges").fetchone()[0]
+        return int(found or 0)
+
+    def exchanges(self, batch: int = 500, upto: int | None = None) -> Iterator[Exchange]:
+        """Every exchange in id order (up to id `upto`), fetched in batches so memory
+        stays flat."""
         last_id = 0
+        limit = (1 << 63) - 1 if upto is None else upto
         while True:
             rows = self.conn.execute(
-                f"SELECT {self.select} FROM exchanges WHERE id > ? ORDER BY id LIMIT ?",
-                (last_id, batch),
+                f"SELECT {self.select} FROM exchanges WHERE id > ? AND id <= ? ORDER BY id "
+                "LIMIT ?", (last_id, limit, batch),
             ).fetchall()
             if not rows:
                 return

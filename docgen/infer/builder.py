@@ -27,6 +27,7 @@ from docgen.infer.distinct import add_distinct
 from docgen.infer.events import EventCollector
 from docgen.infer.fields import params_from_object
 from docgen.infer.model import METHOD_ORDER, ApiModel, Endpoint, Param, ResponseDoc
+from docgen.infer.partition import Partition
 from docgen.infer.paths import PathTemplater, Templated
 from docgen.infer.profile import Profile
 from docgen.infer.schema.builder import EvidenceSchemaBuilder
@@ -73,13 +74,13 @@ class EndpointStats:
     """One method on one (provisional) template."""
 
     def __init__(self, method: str, path: str, config: Config, settings: SchemaSettings,
-                 structure: Structure, origin: str = "",
-                 bodies: RecentBodies | None = None) -> None:
+                 origin: str = "", bodies: RecentBodies | None = None,
+                 arrival: int = 0) -> None:
         self.method = method
         self.bodies = bodies or RecentBodies()
         self.first_path = path
         self.origin = origin
-        self.structure = structure
+        self.arrival = arrival  # the number of its first exchange: groups keep this order
         self.signatures: set[str] = set()  # shapes of successful JSON responses
         self.self_ids: dict[str, str] = {}  # path segment -> identity key of its response
         self.echoed: set[str] = set()  # path segments its responses quote
@@ -94,14 +95,15 @@ class EndpointStats:
         self.position_shapes: dict[int, Counter[str]] = {}
         self.max_url = 0
 
-    def add(self, exchange: Exchange, templated: Templated) -> str | None:
-        """Fold one exchange in; the name of the operation it was filed under."""
+    def add(self, exchange: Exchange, templated: Templated, structure: Structure) -> str | None:
+        """Fold one exchange in (and its structural evidence into `structure`); the name of
+        the operation it was filed under."""
         self.count += 1
         request = self.bodies.facts(exchange.request_body)
         response = self.bodies.facts(exchange.response_body)
         name = self._operation_name(request.parsed)
         self._operation(name).add(exchange, request, response)
-        self._note_structure(exchange, templated, request, response)
+        self._note_structure(structure, exchange, templated, request, response)
         length = url_length(exchange)  # bounds the held query sample, and the URL limit note
         self.query.add_sample(query_sample(exchange), tuple(exchange.query), length)
         if exchange.status is not None:
@@ -120,11 +122,11 @@ class EndpointStats:
         self.max_url = max(self.max_url, length)
         return name
 
-    def _note_structure(self, exchange: Exchange, templated: Templated, request: BodyFacts,
-                        response: BodyFacts) -> None:
+    def _note_structure(self, structure: Structure, exchange: Exchange, templated: Templated,
+                        request: BodyFacts, response: BodyFacts) -> None:
         """What docgen.infer.structure needs: identities, shapes, segments the answer names."""
-        self.structure.note_identities(request.identities)
-        self.structure.note_identities(response.identities)
+        structure.note_identities(request.identities)
+        structure.note_identities(response.identities)
         if exchange.status is not None and 200 <= exchange.status < 300 \
                 and response.parsed is not None and len(self.signatures) < MAX_SIGNATURES:
             self.signatures.add(response.signature)
@@ -229,11 +231,13 @@ def _shape_named(profile: Profile, name: str) -> Any:
 class ModelBuilder:
     """Feed exchanges with `add`, then `finish` once for the ApiModel."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, partition: Partition | None = None
+                 ) -> None:
         self.config = config or Config()
         self.settings = schema_settings(self.config)
         self.templater = PathTemplater(self.config)
-        self.structure = Structure()
+        self.partition = partition  # one part of a split build (docgen.infer.partition)
+        self.structure = Structure(ordered=partition is not None)
         self.groups: dict[tuple[str, str, str], EndpointStats] = {}
         self.count = 0
         self.first: float | None = None
@@ -256,15 +260,19 @@ class ModelBuilder:
         recorder = provenance.label(exchange)
         if recorder and (recorder in self.recorders or len(self.recorders) < MAX_RECORDERS):
             self.recorders[recorder] += 1
+        self._note_version(exchange)
         templated = self.templater.observe(exchange.path)
         key = (exchange.method.upper(), origin, templated.template)
+        partition = self.partition
+        if partition is not None and not partition.owns(key, exchange, self.groups):
+            return Filed(templated.template, partition.operation(key, exchange, self.bodies))
         group = self.groups.get(key)
         if group is None:
-            group = EndpointStats(key[0], exchange.path, self.config, self.settings,
-                                  self.structure, origin, self.bodies)
+            group = EndpointStats(key[0], exchange.path, self.config, self.settings, origin,
+                                  self.bodies, self.count)
             self.groups[key] = group
-        operation = group.add(exchange, templated)
-        self._note_version(exchange)
+        self.structure.now = self.count
+        operation = group.add(exchange, templated, self.structure)
         return Filed(templated.template, operation)
 
     def _note_version(self, exchange: Exchange) -> None:
@@ -328,20 +336,40 @@ def _when(epoch: float | None) -> datetime | None:
     return datetime.fromtimestamp(epoch, UTC) if epoch else None
 
 
+class Passes(NamedTuple):
+    """The three passes over a stream of exchanges: endpoints, notifications, sessions."""
+
+    builder: ModelBuilder
+    events: EventCollector
+    session: SessionCollector
+
+    @classmethod
+    def start(cls, builder: ModelBuilder) -> Passes:
+        return cls(builder, EventCollector(builder.config, builder.settings),
+                   SessionCollector(builder.config.profile))
+
+    def add_all(self, exchanges: Iterable[Exchange]) -> None:
+        builder, events, session = self
+        for exchange in exchanges:
+            filed = builder.add(exchange)
+            events.add(exchange, filed.template, filed.operation)
+            session.add(exchange, filed.template)
+
+    def finish(self) -> ApiModel:
+        builder = self.builder
+
+        def template_of(path: str) -> str:
+            return builder.templater.template(path).template
+
+        model = self.session.apply(self.events.apply(builder.finish(), template_of),
+                                   template_of)
+        return describe(model)
+
+
 def build_model(exchanges: Iterable[Exchange], config: Config | None = None) -> ApiModel:
     """The documentation model of a stream of exchanges in one pass, with the notifications
     that followed operations (docgen.infer.events). Memory: per endpoint, plus the operations and
     notifications of the last few minutes of traffic, kept until their correlation settles."""
-    builder = ModelBuilder(config)
-    events = EventCollector(builder.config, builder.settings)
-    session = SessionCollector(builder.config.profile)
-    for exchange in exchanges:
-        filed = builder.add(exchange)
-        events.add(exchange, filed.template, filed.operation)
-        session.add(exchange, filed.template)
-
-    def template_of(path: str) -> str:
-        return builder.templater.template(path).template
-
-    model = session.apply(events.apply(builder.finish(), template_of), template_of)
-    return describe(model)
+    passes = Passes.start(ModelBuilder(config))
+    passes.add_all(exchanges)
+    return passes.finish()

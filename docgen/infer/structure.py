@@ -102,20 +102,48 @@ class Route:
 
 
 Key = tuple[str, tuple[str, ...], str]  # host, templated prefix, literal value
+Arrival = tuple[int, int]  # exchange number, values noted before in that part
 
 
 class Structure:
     """Learns which literal positions are parameters (`learn`), then re-templates (`apply`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ordered: bool = False) -> None:
         self.identities: dict[str, str] = {}  # value -> identity key it was seen under
         self.promoted: dict[Key, tuple[str, str]] = {}  # -> (rule, detail)
+        # Ordered (a part of a split build, docgen.infer.partition): when each value was
+        # first noted, (exchange number `now`, a running count), so parts merge in the
+        # order one builder would have met their values.
+        self.arrivals: dict[str, Arrival] | None = {} if ordered else None
+        self.now = 0
+        self._noted = 0
 
     def note_identities(self, found: Iterable[tuple[str, str]]) -> None:
-        """Remember identity values `found` in a body (`identity_values`)."""
+        """Remember identity values `found` in a body (`identity_values`): the first
+        MAX_IDENTITIES values met, each with the first key it was met under."""
         for key, value in found:
-            if value in self.identities or len(self.identities) < MAX_IDENTITIES:
-                self.identities.setdefault(value, key)
+            if value not in self.identities and len(self.identities) < MAX_IDENTITIES:
+                self.identities[value] = key
+                if self.arrivals is not None:
+                    self._noted += 1
+                    self.arrivals[value] = (self.now, self._noted)
+
+    def merge_ordered(self, parts: Iterable[Structure]) -> None:
+        """The identities one builder would have kept, from ordered parts that each saw
+        some of the exchanges: the first met of each part's first MAX_IDENTITIES values
+        include the first MAX_IDENTITIES values met in all."""
+        met: list[tuple[Arrival, str, str]] = []
+        for part in parts:
+            if part.arrivals is None:
+                raise ValueError("merge_ordered needs ordered parts")
+            met.extend((part.arrivals[value], value, key)
+                       for value, key in part.identities.items())
+        met.sort()
+        self.identities = {}
+        for _, value, key in met:
+            if len(self.identities) >= MAX_IDENTITIES:
+                break
+            self.identities.setdefault(value, key)
 
     def apply(self, host: str, templated: Templated) -> Templated:
         """`templated` with the promoted positions made parameters and names re-derived."""

@@ -33,8 +33,9 @@ class _SummaryPickler(pickle.Pickler):
 
 
 def dump_summary(builder: ModelBuilder) -> bytes:
-    """A recorder's summary as bytes to ship (pickle: only between wsdoc's own processes;
-    never load one from an untrusted source)."""
+    """A recorder's summary (or a part of a split build, docgen.infer.parallel) as bytes to
+    ship (pickle: only between wsdoc's own processes; never load one from an untrusted
+    source)."""
     out = io.BytesIO()
     _SummaryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(builder)
     return out.getvalue()
