@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from docgen.capture.importer import read_har
 from docgen.capture.record import Body, Exchange
+from docgen.capture.redact import Redactor
 from docgen.capture.synthetic import exchange, synthetic_traffic
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
 from docgen.publish.openapi import dumps, safe_key, to_openapi
 from tests.support.odd_bodies import odd_bodies
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def spec_of(count: int = 2000) -> dict[str, Any]:
@@ -163,3 +169,22 @@ def test_response_headers_and_rejected_operations() -> None:
     schema = voice["requestBody"]["content"]["application/json"]["schema"]
     assert "oneOf" not in schema and "Fly" not in json.dumps(schema)
     assert set(voice["x-wsdoc-operation-statuses"]) == {"Fly", "Ready"}
+
+
+AWKWARD_TEXTS = ["plain", "", " leading space", "trailing space ", "a: b", "- dash", "#hash",
+                 "line\nbreak", "tab\there", "quote ' and \"", "ünïcödé", "emoji 🎧", "\u2028",
+                 "\x85nel", "\x00nul", "\x1bescape", "yes", "null", "0x1F", "1e3", "~",
+                 "{not: json}", "[1, 2]", "*alias", "&anchor", "!tag", "%percent",
+                 "x" * 300, "word " * 80, "<script>alert(1)</script>", "\ufeffbom", "\ud7ff"]
+
+
+@pytest.mark.parametrize("har", sorted(CORPUS.glob("*.har")), ids=lambda p: p.stem)
+def test_yaml_says_exactly_what_the_document_holds(har: Path) -> None:
+    # `dumps` uses libyaml's emitter (PyYAML's wheels carry it): it reads back as the
+    # document, awkward strings included (PyYAML's own emitter turns a NEL into a space).
+    redactor = Redactor()
+    spec = to_openapi(build_model([redactor.redact(e) for e in read_har(har)],
+                                  Config(profile_name="generic")))
+    spec["x-awkward"] = {text or "empty": [text, {"k": text}] for text in AWKWARD_TEXTS}
+    assert yaml.__with_libyaml__
+    assert yaml.safe_load(dumps(spec, yaml_output=True)) == spec
