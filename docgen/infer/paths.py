@@ -34,7 +34,8 @@ bounded: once a position is promoted to a parameter its literal subtrees are mer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -136,6 +137,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1024)  # the words before parameters repeat in every path of their kind
 def param_name_for(parent: str) -> str | None:
     """`calls` -> `callId`, `call-logs` -> `callLogId`; None when the parent is no word."""
     parent = unquote(parent).lstrip("_")
@@ -246,7 +248,7 @@ class PathTemplater:
             fixed = tuple(self._fixed_decision(index, value, leading, pin)
                           for index, value in enumerate(segments))
             settled = None
-            if None not in fixed:
+            if all(decision is not None for decision in fixed):  # not `in`: no __eq__ calls
                 named = name_params([d for d in fixed if d is not None])
                 settled = Templated(path, join_decisions(named) or "/", tuple(named))
             found = remember(self._plans, path, _Plan(tuple(segments), leading, fixed, settled),
@@ -358,8 +360,16 @@ def name_params(decisions: list[Decision] | tuple[Decision, ...]) -> list[Decisi
             name = f"param{fallback}"
         unique = unique_name(name, used)
         used.add(unique)
-        named.append(decision if decision.name == unique else replace(decision, name=unique))
+        named.append(decision if decision.name == unique else _named(decision, unique))
     return named
+
+
+def _named(decision: Decision, name: str) -> Decision:
+    # dataclasses.replace, spelled out: it runs for every new path with a parameter, and
+    # replace's field-by-field introspection cost more than the rest of the naming
+    return Decision(decision.index, decision.value, decision.rule, decision.is_param, name,
+                    decision.shape, decision.distinct, decision.threshold, decision.pin,
+                    decision.detail)
 
 
 def _structural_name(decisions: list[Decision] | tuple[Decision, ...], index: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import pytest
 
 from docgen.capture.importer import read_exchanges
 from docgen.capture.synthetic import exchange, synthetic_traffic
+from docgen.infer import paths
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
-from docgen.infer.paths import PathTemplater, param_name_for, singular, split_path
+from docgen.infer.paths import Decision, PathTemplater, param_name_for, singular, split_path
 from docgen.infer.profile import WEB_SERVICES
 
 USER = "1e553fa1b4164908a5f36d43cec96086"
@@ -211,3 +213,13 @@ def test_remembered_plans_change_no_template(generic: bool) -> None:
     assert len(remembering._plans) > 100 and len(walking._plans) == 1
     shipped = pickle.loads(pickle.dumps(remembering))
     assert shipped._plans == shipped._shapes == {}  # summaries ship no cache
+
+
+def test_a_parameter_renamed_keeps_every_other_field() -> None:
+    # name_params renames without dataclasses.replace (docgen.infer.paths._named)
+    shape = Config().profile.id_shapes[0]
+    decision = Decision(3, "v", "evidence", True, "old", shape, 7, 10, "/p/{x}", "why")
+    assert paths._named(decision, "new") == replace(decision, name="new")
+    assert {f.name for f in fields(Decision)} == {
+        "index", "value", "rule", "is_param", "name", "shape", "distinct", "threshold", "pin",
+        "detail"}
