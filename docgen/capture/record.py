@@ -72,8 +72,12 @@ class Exchange:
     def header(self, name: str, response: bool = False) -> str | None:
         """First value of a header, case-insensitively."""
         wanted = name.lower()
+        size = len(wanted)
+        # A key whose lower case is an ASCII name has that name's length: most keys are
+        # told apart by length alone, without lowering them (this runs per header read).
+        sized = wanted.isascii()
         for key, value in self.response_headers if response else self.request_headers:
-            if key.lower() == wanted:
+            if (not sized or len(key) == size) and key.lower() == wanted:
                 return value
         return None
 

@@ -206,12 +206,13 @@ class PathTemplater:
         self._base = self._profile.base_segments
         self._root = Position()
         self._plans: dict[str, _Plan] = {}
+        self._decided: dict[tuple[int, str, bool, str | None], Decision | None] = {}
         self._shapes: dict[str, IdShape | None] = {}
         self.observed = 0
 
     def __getstate__(self) -> dict[str, object]:
         # A pickled templater (a per-recorder summary) ships evidence, not this cache.
-        return {**self.__dict__, "_plans": {}, "_shapes": {}}
+        return {**self.__dict__, "_plans": {}, "_decided": {}, "_shapes": {}}
 
     def observe(self, path: str) -> Templated:
         """Learn from one recorded path and return its template as of now."""
@@ -245,7 +246,7 @@ class PathTemplater:
             segments = split_path(path)
             leading = self._leading_count(segments)
             pin = self._pin_for(segments)
-            fixed = tuple(self._fixed_decision(index, value, leading, pin)
+            fixed = tuple(self._fixed(index, value, leading, pin)
                           for index, value in enumerate(segments))
             settled = None
             if all(decision is not None for decision in fixed):  # not `in`: no __eq__ calls
@@ -270,6 +271,15 @@ class PathTemplater:
     def _pin_for(self, segments: list[str]) -> _Pin | None:
         matching = [pin for pin in self._pins if pin.matches(segments)]
         return max(matching, key=lambda pin: pin.rank(len(segments)), default=None)
+
+    def _fixed(self, index: int, value: str, leading: int, pin: _Pin | None) -> Decision | None:
+        """`_fixed_decision`, remembered: a new path mostly repeats known segments (its
+        id is new, the words around it are not); decisions are immutable, so shared."""
+        key = (index, value, index < leading, pin.text if pin is not None else None)
+        if key in self._decided:
+            return self._decided[key]
+        return remember(self._decided, key, self._fixed_decision(index, value, leading, pin),
+                        MAX_PLANS)
 
     def _fixed_decision(self, index: int, value: str, leading: int,
                         pin: _Pin | None) -> Decision | None:
