@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.wsdoc-installed
 
-.PHONY: demo test bench lint chromium postgresql clean
+.PHONY: demo test bench lint bytecode chromium postgresql clean
 
 # pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
 # The install compiles docgen/capture/tnetstring.py with mypyc (setup.py): redone when it changes.
@@ -16,7 +16,14 @@ $(STAMP): pyproject.toml setup.py docgen/capture/tnetstring.py
 	 { cat $(VENV)/install.log; echo "wsdoc: setting up $(VENV) failed" >&2; exit 1; }
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# Where PYTHONDONTWRITEBYTECODE is set, Python never caches the bytecode of the editable
+# install's sources, and every wsdoc process would compile them again (a tenth of a second
+# at each start): compile them here, as pip does for an installed package. Only what
+# changed since is compiled again; a stale file is still read from its source.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q addons docgen gwssim
+
+demo: bytecode
 	$(VENV)/bin/wsdoc demo
 
 # Browser tests need Debian's chromium; install it when missing (as root, or via sudo).
@@ -32,10 +39,10 @@ postgresql:
 	  $$SUDO apt-get update -q && \
 	  $$SUDO apt-get install -y -q --no-install-recommends postgresql; }
 
-test: $(STAMP) chromium postgresql
+test: bytecode chromium postgresql
 	WSDOC_REQUIRE_BROWSER=1 WSDOC_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
 
-bench: $(STAMP) postgresql
+bench: bytecode postgresql
 	$(PY) bench/run_all.py
 
 lint: $(STAMP)

@@ -1,9 +1,11 @@
 """The Makefile as a new user meets it: `make demo`'s set-up says one line, not pip's and
-setuptools' chatter, compiles the flow-file decoder, and `make test` installs chromium
-without its recommended packages."""
+setuptools' chatter, compiles the flow-file decoder and the sources' bytecode, and `make
+test` installs chromium without its recommended packages."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -42,6 +44,24 @@ def test_setup_prints_one_line_keeps_the_chatter_in_a_log_and_compiles(tmp_path:
         cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True).stdout.split()
     assert compiled[0] == "True"
     assert Path(compiled[1]).parent == source / "docgen" / "capture"
+    assert_bytecode_made(source, venv)
+
+
+def assert_bytecode_made(source: Path, venv: Path) -> None:
+    """`make bytecode` (a step of demo, test and bench) leaves every source a current .pyc,
+    even where PYTHONDONTWRITEBYTECODE keeps Python from writing one itself."""
+    done = subprocess.run(["make", "-s", f"VENV={venv}", "bytecode"], cwd=source,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 0 and done.stdout + done.stderr == "", done.stdout + done.stderr
+    sources = [path for folder in ("addons", "docgen", "gwssim")
+               for path in (source / folder).rglob("*.py")]
+    assert len(sources) > 50
+    for path in sources:
+        cached = Path(importlib.util.cache_from_source(str(path)))
+        header = cached.read_bytes()[:16]
+        assert header[:4] == importlib.util.MAGIC_NUMBER, path
+        assert int.from_bytes(header[8:12], "little") == int(path.stat().st_mtime), path
 
 
 def test_chromium_is_installed_without_recommends() -> None:
