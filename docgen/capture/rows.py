@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii as _quote  # type: ignore[attr-defined]
 from types import NoneType
 from typing import Any
 
@@ -73,13 +74,23 @@ def row_hash(content: Sequence[Any]) -> bytes:
     return digest.digest()
 
 
+def pairs_text(pairs: Sequence[tuple[str, str]]) -> str:
+    """`json.dumps(pairs)`, the text stored (and hashed) since the first store, written
+    with json's own C string encoder: three of these per row were a tenth of an import."""
+    try:
+        return "[" + ", ".join([f"[{_quote(name)}, {_quote(value)}]"
+                                for name, value in pairs]) + "]"
+    except (TypeError, ValueError):  # not all strings, or not all pairs: json says how
+        return json.dumps(pairs)
+
+
 def to_row(ex: Exchange) -> Row:
     req, resp = ex.request_body, ex.response_body
     content = (
         ex.flow_id, ex.started, ex.duration_ms, ex.client, ex.method, ex.scheme, ex.host,
-        ex.port, ex.path, json.dumps(ex.query), ex.http_version, json.dumps(ex.request_headers),
+        ex.port, ex.path, pairs_text(ex.query), ex.http_version, pairs_text(ex.request_headers),
         req.content, req.content_type, req.encoding, req.size, int(req.truncated),
-        ex.status, ex.reason, json.dumps(ex.response_headers),
+        ex.status, ex.reason, pairs_text(ex.response_headers),
         resp.content, resp.content_type, resp.encoding, resp.size, int(resp.truncated),
         ex.error, ex.session,
     )
