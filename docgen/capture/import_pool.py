@@ -28,7 +28,8 @@ from docgen.capture.snapshot import to_exchange
 from docgen.capture.store import to_row
 from docgen.errors import WsdocError
 
-CHUNK = 250  # records per task: big enough to amortise a round trip, small enough to balance
+CHUNK = 500  # records per task: big enough to amortise a round trip, small enough to balance
+CHUNK_BYTES = 2 << 20  # and at most this much of the file, so large bodies keep memory flat
 ROWS_PER_TRANSACTION = 5000
 MIN_PARALLEL_BYTES = 4 << 20  # below this a pool costs more than it saves
 Row = tuple[Any, ...]
@@ -73,12 +74,14 @@ def convert_records(chunk: list[bytes]) -> tuple[list[Row], int, int]:
 
 def _chunks(path: Path) -> Iterator[list[bytes]]:
     chunk: list[bytes] = []
+    size = 0
     with path.open("rb") as handle:
         for record in flowfile.records(handle):
             chunk.append(record)
-            if len(chunk) >= CHUNK:
+            size += len(record)
+            if len(chunk) >= CHUNK or size >= CHUNK_BYTES:
                 yield chunk
-                chunk = []
+                chunk, size = [], 0
     if chunk:
         yield chunk
 

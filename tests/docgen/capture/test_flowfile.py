@@ -110,6 +110,29 @@ def test_many_flows_over_several_workers(tmp_path: Path) -> None:
     assert assert_same_records(path, tmp_path, workers=2) == 3 * import_pool.CHUNK + 7
 
 
+def test_tasks_are_cut_by_records_and_by_bytes(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from mitmproxy import io as mitmproxy_io
+    from mitmproxy.test import tflow
+
+    path = tmp_path / "sizes.mitm"
+    with path.open("wb") as handle:
+        writer = mitmproxy_io.FlowWriter(handle)
+        for index in range(40):
+            flow = tflow.tflow(resp=True)
+            assert flow.response is not None
+            flow.response.set_content(b"x" * (50_000 if index % 10 == 0 else 100))
+            writer.add(flow)
+    monkeypatch.setattr(import_pool, "CHUNK", 8)
+    monkeypatch.setattr(import_pool, "CHUNK_BYTES", 40_000)
+    chunks = list(import_pool._chunks(path))
+    assert sum(map(len, chunks)) == 40
+    assert all(len(chunk) <= 8 for chunk in chunks)
+    # a chunk closes on the record that takes it past the byte bound: a big body ends one
+    assert all(sum(map(len, chunk[:-1])) < 40_000 for chunk in chunks)
+    assert [len(chunk) for chunk in chunks] == [1, 8, 2, 8, 2, 8, 2, 8, 1]
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> RecordedSession:
     return record_session(tmp_path_factory.mktemp("recorded"))
