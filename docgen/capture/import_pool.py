@@ -30,7 +30,7 @@ from docgen.errors import WsdocError
 
 CHUNK = 500  # records per task: big enough to amortise a round trip, small enough to balance
 CHUNK_BYTES = 2 << 20  # and at most this much of the file, so large bodies keep memory flat
-ROWS_PER_TRANSACTION = 5000
+ROWS_PER_TRANSACTION = 1000  # the last one is inserted after all work: kept short
 MIN_PARALLEL_BYTES = 4 << 20  # below this a pool costs more than it saves
 Row = tuple[Any, ...]
 Converted = tuple[list[Row], int]  # rows, and how many exchanges could not be redacted

@@ -12,7 +12,7 @@ as it is, and a row that does not decode says which table is corrupt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -235,6 +235,19 @@ class Store:
             for row in rows:
                 yield self._decode(row)
             last_id = rows[-1][0]
+
+    def exchanges_with_ids(self, ids: Sequence[int]) -> list[Exchange]:
+        """The exchanges with these ids (at most 500; increasing), in that order; WsdocError
+        when one is missing."""
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {self.select} FROM exchanges WHERE id IN ({', '.join('?' * len(ids))}) "
+            "ORDER BY id", tuple(ids)).fetchall()
+        if [row[0] for row in rows] != list(ids):
+            raise WsdocError(f"store {self.path} changed while it was read: exchanges "
+                             f"{ids[0]}..{ids[-1]} are not all there")
+        return [self._decode(row) for row in rows]
 
     def get(self, ident: int) -> Exchange | None:
         row = self.conn.execute(

@@ -231,13 +231,14 @@ def _shape_named(profile: Profile, name: str) -> Any:
 class ModelBuilder:
     """Feed exchanges with `add`, then `finish` once for the ApiModel."""
 
-    def __init__(self, config: Config | None = None, partition: Partition | None = None
-                 ) -> None:
+    def __init__(self, config: Config | None = None, partition: Partition | None = None,
+                 ordered: bool = False) -> None:
         self.config = config or Config()
         self.settings = schema_settings(self.config)
         self.templater = PathTemplater(self.config)
-        self.partition = partition  # one part of a split build (docgen.infer.partition)
-        self.structure = Structure(ordered=partition is not None)
+        self.partition = partition  # part 0 of a split build (docgen.infer.partition)
+        # A part of a split build notes when it met each identity value, for the merge.
+        self.structure = Structure(ordered=ordered or partition is not None)
         self.groups: dict[tuple[str, str, str], EndpointStats] = {}
         self.count = 0
         self.first: float | None = None
@@ -264,16 +265,27 @@ class ModelBuilder:
         templated = self.templater.observe(exchange.path)
         key = (exchange.method.upper(), origin, templated.template)
         partition = self.partition
-        if partition is not None and not partition.owns(key, exchange, self.groups):
+        if partition is not None and not partition.owns(key, exchange, templated, self.count,
+                                                        self.groups):
             return Filed(templated.template, partition.operation(key, exchange, self.bodies))
+        return Filed(templated.template, self.fold(key, exchange, templated))
+
+    def fold(self, key: tuple[str, str, str], exchange: Exchange, templated: Templated
+             ) -> str | None:
+        """Fold exchange number `count` into the endpoint `key` (method, origin, template as
+        `add` decided them); the operation it was filed under."""
         group = self.groups.get(key)
         if group is None:
-            group = EndpointStats(key[0], exchange.path, self.config, self.settings, origin,
+            group = EndpointStats(key[0], exchange.path, self.config, self.settings, key[1],
                                   self.bodies, self.count)
             self.groups[key] = group
         self.structure.now = self.count
-        operation = group.add(exchange, templated, self.structure)
-        return Filed(templated.template, operation)
+        return group.add(exchange, templated, self.structure)
+
+    def keep_only(self, keys: list[tuple[str, str, str]]) -> None:
+        """Drop the endpoints not in `keys` (another part of a split build owns them)."""
+        wanted = set(keys)
+        self.groups = {key: group for key, group in self.groups.items() if key in wanted}
 
     def _note_version(self, exchange: Exchange) -> None:
         version_path = self.config.profile.version_path

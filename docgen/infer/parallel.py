@@ -1,10 +1,10 @@
 """A store's docs model built on every core, the same as one process would build it.
 
-`store_model` reads a store once per part (docgen.infer.partition): this process is part 0
-and also runs the notification and session passes; forked processes run the other parts
-and send their endpoints back. Rows are read up to the id the build started at, so a
-recorder appending meanwhile changes nothing. Small stores and PostgreSQL stores (whose
-ids may commit out of order) are built in this process alone.
+`store_model` splits a build by endpoint (docgen.infer.partition): this process is part 0,
+reads the store and routes exchanges to forked processes (docgen.infer.routes), which read
+those rows and send their endpoints back at the end. Rows are read up to the id the build
+started at, so a recorder appending meanwhile changes nothing. Small stores and PostgreSQL
+stores (whose ids may commit out of order) are built in this process alone.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from docgen.capture import postgres
 from docgen.capture.cores import available_cores
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
+from docgen.infer import routes
 from docgen.infer.builder import MAX_OPERATIONS, EndpointStats, ModelBuilder, Passes
 from docgen.infer.config import Config
 from docgen.infer.model import ApiModel
-from docgen.infer.partition import GroupKey, Partition
+from docgen.infer.partition import Partition
+from docgen.infer.routes import GroupKey, Outbox
 from docgen.infer.summary import dump_summary, load_summary
 
 MIN_SPLIT = 3000  # exchanges: below this, starting processes costs more than it saves
 WARMUP = 20  # parts fold everything for the first 1/20 of a store, to weigh its endpoints
-PASSES_WORK = 64  # part 0's notification and session passes, per exchange (work_of units)
 _OK, _FAILED, _DEFECT = b"+", b"-", b"!"
 
 
@@ -62,30 +63,29 @@ class Plan(NamedTuple):
     upto: int  # the last exchange id read
     warmup: int  # exchanges every part folds whole (Partition)
 
-    def partition(self, part: int, operation_field: str = "") -> Partition:
-        return Partition(part, self.parts, operation_field, MAX_OPERATIONS, self.warmup,
-                         PASSES_WORK)
-
 
 def _split(location: str | Path, config: Config, plan: Plan) -> ApiModel:
     context = multiprocessing.get_context("fork")
     children: list[tuple[BaseProcess, Connection]] = []
     try:
-        for part in range(1, plan.parts):
-            receiver, sender = context.Pipe(duplex=False)
+        for _ in range(1, plan.parts):
+            mine, theirs = context.Pipe()
             process = context.Process(target=_run_part, daemon=True,
-                                      args=(sender, location, config, plan, part))
+                                      args=(theirs, location, config))
             process.start()
-            sender.close()
-            children.append((process, receiver))
+            theirs.close()
+            children.append((process, mine))
+        outbox = Outbox([None, *(conn.send_bytes for _, conn in children)])
         field = config.operation_field if config.notifications else ""
-        passes = Passes.start(ModelBuilder(config, plan.partition(0, field)))
+        partition = Partition(plan.parts, outbox, field, MAX_OPERATIONS, plan.warmup)
+        passes = Passes.start(ModelBuilder(config, partition))
         with Store(location, readonly=True) as opened:
             passes.add_all(opened.exchanges(upto=plan.upto))
-        others = [_received(receiver) for _, receiver in children]
+        outbox.close()
+        others = [_received(conn) for _, conn in children]
     finally:
-        for child, receiver in children:
-            receiver.close()
+        for child, conn in children:
+            conn.close()
             child.join(timeout=5)
             if child.is_alive():
                 child.kill()
@@ -94,9 +94,9 @@ def _split(location: str | Path, config: Config, plan: Plan) -> ApiModel:
     return passes.finish()
 
 
-def _received(receiver: Connection) -> ModelBuilder:
+def _received(conn: Connection) -> ModelBuilder:
     try:
-        payload = receiver.recv_bytes()
+        payload = conn.recv_bytes()
     except EOFError:
         raise WsdocError("a build process ended without its part of the model") from None
     if payload[:1] == _FAILED:
@@ -106,21 +106,32 @@ def _received(receiver: Connection) -> ModelBuilder:
     return load_summary(payload[1:])
 
 
-def _run_part(sender: Connection, location: str | Path, config: Config, plan: Plan,
-              part: int) -> None:
-    """A forked process's whole life: fold its part of the store, send it back."""
+def _run_part(conn: Connection, location: str | Path, config: Config) -> None:
+    """A forked process's whole life: fold the exchanges part 0 routes to it, send back
+    its endpoints."""
     try:
-        builder = ModelBuilder(config, plan.partition(part))
+        builder = ModelBuilder(config, ordered=True)
         with Store(location, readonly=True) as opened:
-            for exchange in opened.exchanges(upto=plan.upto):
-                builder.add(exchange)
+            for batch in routes.received(conn.recv_bytes):
+                if batch.keep is not None:
+                    builder.keep_only(batch.keep)
+                exchanges = opened.exchanges_with_ids([routed.row for routed in batch.routes])
+                for routed, exchange in zip(batch.routes, exchanges, strict=True):
+                    builder.count = routed.number
+                    builder.fold(routed.key, exchange,
+                                 routes.templated(routed.key, routed.skeleton, exchange.path))
         payload = _OK + dump_summary(builder)
     except WsdocError as exc:  # e.g. a corrupt row: the parent says it in one line
         payload = _FAILED + str(exc).encode()
+    except EOFError:  # part 0 stopped (its own error says why)
+        return
     except Exception:  # a defect: the parent raises it with this process's traceback
         payload = _DEFECT + traceback.format_exc().encode()
-    sender.send_bytes(payload)
-    sender.close()
+    try:
+        conn.send_bytes(payload)
+    except OSError:  # part 0 is gone
+        pass
+    conn.close()
 
 
 def merge_parts(into: ModelBuilder, others: list[ModelBuilder]) -> ModelBuilder:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,10 +18,12 @@ from docgen.capture.store import Store
 from docgen.capture.synthetic import synthetic_traffic
 from docgen.errors import WsdocError
 from docgen.infer import parallel, structure
+from docgen.infer.builder import ModelBuilder
 from docgen.infer.config import Config
 from docgen.infer.model import ApiModel
 from docgen.infer.parallel import MIN_SPLIT, parts_for, store_model
 from docgen.infer.partition import Partition
+from docgen.infer.routes import GroupKey
 from docgen.publish.openapi import dumps, to_openapi
 from docgen.publish.site.pages import SiteOptions, render_site
 
@@ -116,34 +119,57 @@ def test_a_corrupt_row_is_one_line_from_any_part(synthetic_store: Path, tmp_path
 
 def test_a_defect_in_a_part_is_raised_with_its_traceback(
         synthetic_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    owns = Partition.owns
+    fold = ModelBuilder.fold
 
-    def broken(self: Partition, *args: object) -> bool:
-        if self.part == 1 and self.seen == 100:
+    def broken(self: ModelBuilder, *args: Any) -> str | None:
+        if self.partition is None and self.count == 1500:  # in a forked part only
             raise KeyError("planted")
-        return owns(self, *args)  # type: ignore[arg-type]
+        return fold(self, *args)
 
-    monkeypatch.setattr(Partition, "owns", broken)  # forked parts inherit it
+    monkeypatch.setattr(ModelBuilder, "fold", broken)  # forked parts inherit it
     with pytest.raises(RuntimeError, match=r"(?s)a build process failed:.*KeyError: 'planted'"):
         store_model(synthetic_store, Config(), parts=2)
 
 
-def test_parts_agree_on_owners_and_each_endpoint_has_one(synthetic_store: Path) -> None:
-    keys = []
+class Sent:
+    """An Outbox that keeps what part 0 would send (our own class, no process involved)."""
+
+    def __init__(self, parts: int) -> None:
+        self.routes: list[list[tuple[int, GroupKey]]] = [[] for _ in range(parts)]
+        self.kept: dict[int, list[GroupKey]] = {}
+
+    def route(self, part: int, index: int, row: int, key: GroupKey, decided: Any) -> None:
+        self.routes[part].append((index, key))
+
+    def keep(self, part: int, keys: list[GroupKey]) -> None:
+        self.kept[part] = keys
+
+
+def test_each_exchange_goes_to_every_part_in_the_warmup_then_to_its_owner(
+        synthetic_store: Path) -> None:
     with Store(synthetic_store, readonly=True) as opened:
         exchanges = list(opened.exchanges())
-    partitions = [Partition(part, 3, warmup=50, extra=64) for part in range(3)]
-    for exchange in exchanges:
+    sent = Sent(3)
+    partition = Partition(3, sent, warmup=50)  # type: ignore[arg-type]
+    groups: dict[GroupKey, Any] = {}
+    folded = []
+    for index, exchange in enumerate(exchanges, 1):
         key = (exchange.method, "", exchange.path.rsplit("/", 1)[0])
-        keys.append(key)
-        owners = [p.owns(key, exchange, {}) for p in partitions]
-        if partitions[0].seen > 50:
-            assert owners.count(True) == 1
-        else:
-            assert all(owners)
-    assert partitions[0].owners == partitions[1].owners == partitions[2].owners
-    assert set(partitions[0].owners) == set(keys)
-    assert len(set(partitions[0].owners.values())) == 3
+        if partition.owns(key, exchange, None, index, groups):  # type: ignore[arg-type]
+            folded.append((index, key))
+            groups.setdefault(key, object())  # as ModelBuilder.fold makes them
+    warmup = [(index, key) for index, key in folded if index <= 50]
+    assert len(warmup) == 50 and sent.routes[1][:50] == sent.routes[2][:50] == warmup
+    after = [folded[50:], sent.routes[1][50:], sent.routes[2][50:]]
+    assert sorted(item for part in after for item in part) == \
+        [(index, key) for index, key in enumerate(
+            ((e.method, "", e.path.rsplit("/", 1)[0]) for e in exchanges), 1)][50:]
+    for part, mine in enumerate(after):
+        owned = {key for _, key in mine}
+        assert owned, part  # every part has work
+        assert all(partition.owners[key] == part for key in owned)
+    assert set(sent.kept) == {1, 2}
+    assert not set(groups) & {key for part in (1, 2) for key in sent.kept[part]}
 
 
 def test_split_build_lives_in_the_parallel_module() -> None:
