@@ -268,7 +268,10 @@ class ModelBuilder:
         if partition is not None and not partition.owns(key, exchange, templated, self.count,
                                                         self.groups):
             return Filed(templated.template, partition.operation(key, exchange, self.bodies))
-        return Filed(templated.template, self.fold(key, exchange, templated))
+        operation = self.fold(key, exchange, templated)
+        if partition is not None:
+            partition.folded()
+        return Filed(templated.template, operation)
 
     def fold(self, key: tuple[str, str, str], exchange: Exchange, templated: Templated
              ) -> str | None:
