@@ -20,12 +20,11 @@ from docgen.capture import postgres
 from docgen.capture.cores import available_cores
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
-from docgen.infer import routes
 from docgen.infer.builder import MAX_OPERATIONS, EndpointStats, ModelBuilder, Passes
 from docgen.infer.config import Config
 from docgen.infer.model import ApiModel
 from docgen.infer.partition import Partition
-from docgen.infer.routes import GroupKey, Outbox
+from docgen.infer.routes import GroupKey, Inbox, Outbox
 from docgen.infer.summary import dump_summary, load_summary
 
 MIN_SPLIT = 3000  # exchanges: below this, starting processes costs more than it saves
@@ -111,15 +110,15 @@ def _run_part(conn: Connection, location: str | Path, config: Config) -> None:
     its endpoints."""
     try:
         builder = ModelBuilder(config, ordered=True)
+        inbox = Inbox(conn.recv_bytes)
         with Store(location, readonly=True) as opened:
-            for batch in routes.received(conn.recv_bytes):
+            for batch in inbox.batches():
                 if batch.keep is not None:
                     builder.keep_only(batch.keep)
                 exchanges = opened.exchanges_with_ids([routed.row for routed in batch.routes])
                 for routed, exchange in zip(batch.routes, exchanges, strict=True):
                     builder.count = routed.number
-                    builder.fold(routed.key, exchange,
-                                 routes.templated(routed.key, routed.skeleton, exchange.path))
+                    builder.fold(routed.key, exchange, inbox.templated(routed, exchange.path))
         payload = _OK + dump_summary(builder)
     except WsdocError as exc:  # e.g. a corrupt row: the parent says it in one line
         payload = _FAILED + str(exc).encode()

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 WORK_PER_EXCHANGE = 1024  # an exchange costs about as much as walking 1 KB of body
 PASSES_WORK = 400  # part 0, per exchange: reading, templating, notification, session passes
-FETCH_WORK = 200  # another part, per exchange routed to it: reading its row
+FETCH_WORK = 300  # another part, per exchange routed to it: reading its row
 MIN_TIMED = 50  # warm-up exchanges below which timing says too little
 
 

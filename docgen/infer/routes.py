@@ -18,9 +18,11 @@ import pickle
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+from docgen.capture.recent import remember
 from docgen.infer.paths import Decision, Templated, split_path
 
 BATCH = 256  # routes per message: a round trip amortised, the receiver never far behind
+MAX_DECIDED = 4096  # rebuilt decisions of literal segments kept for the next paths
 GroupKey = tuple[str, str, str]  # method, origin, provisional template
 Skeleton = tuple[tuple[Any, ...], ...]  # per segment: Decision's fields but index and value
 
@@ -29,23 +31,12 @@ class Routed(NamedTuple):
     number: int  # the exchange's number in the stream (arrival order for the merge)
     row: int  # its store id
     key: GroupKey
-    skeleton: Skeleton
+    skeleton: int  # which of the skeletons received
 
 
 def skeleton_of(templated: Templated) -> Skeleton:
     return tuple((d.rule, d.is_param, d.name, d.shape, d.distinct, d.threshold, d.pin, d.detail)
                  for d in templated.decisions)
-
-
-def templated(key: GroupKey, skeleton: Skeleton, path: str) -> Templated:
-    """The Templated part 0 had for this exchange, from its skeleton and the raw path."""
-    segments = split_path(path)
-    if len(segments) != len(skeleton):
-        raise ValueError(f"route for {path!r} has {len(skeleton)} segments")
-    decisions = tuple(Decision(index, value, *fields)
-                      for index, (value, fields) in enumerate(zip(segments, skeleton,
-                                                                   strict=True)))
-    return Templated(path, key[2], decisions)
 
 
 class Outbox:
@@ -107,16 +98,41 @@ class Batch(NamedTuple):
     routes: list[Routed]
 
 
-def received(recv: Callable[[], bytes]) -> Iterator[Batch]:
-    """Another part's side: the batches part 0 sends, until its end marker."""
-    keys: list[GroupKey] = []
-    skeletons: list[Skeleton] = []
-    while True:
-        message = pickle.loads(recv())
-        if message is None:
-            return
-        new_keys, new_skeletons, keep, routes = message
-        keys.extend(new_keys)
-        skeletons.extend(new_skeletons)
-        yield Batch(keep, [Routed(index, row, keys[key], skeletons[skeleton])
-                           for index, row, key, skeleton in routes])
+class Inbox:
+    """Another part's side: the batches part 0 sends (`batches`, until its end marker),
+    and each routed exchange's Templated rebuilt from its raw path (`templated`)."""
+
+    def __init__(self, recv: Callable[[], bytes]) -> None:
+        self.recv = recv
+        self.keys: list[GroupKey] = []
+        self.skeletons: list[Skeleton] = []
+        # Literal segments repeat from path to path: their decisions are made once.
+        self.decided: dict[tuple[int, int, str], Decision] = {}
+
+    def batches(self) -> Iterator[Batch]:
+        while True:
+            message = pickle.loads(self.recv())
+            if message is None:
+                return
+            new_keys, new_skeletons, keep, routes = message
+            self.keys.extend(new_keys)
+            self.skeletons.extend(new_skeletons)
+            keys = self.keys
+            yield Batch(keep, [Routed(number, row, keys[key], skeleton)
+                               for number, row, key, skeleton in routes])
+
+    def templated(self, routed: Routed, path: str) -> Templated:
+        """The Templated part 0 had for this exchange, from its skeleton and `path`."""
+        skeleton = self.skeletons[routed.skeleton]
+        segments = split_path(path)
+        if len(segments) != len(skeleton):
+            raise ValueError(f"route for {path!r} has {len(skeleton)} segments")
+        decisions = []
+        for index, value in enumerate(segments):
+            known = (routed.skeleton, index, value)
+            decision = self.decided.get(known)
+            if decision is None:
+                decision = remember(self.decided, known,
+                                    Decision(index, value, *skeleton[index]), MAX_DECIDED)
+            decisions.append(decision)
+        return Templated(path, routed.key[2], tuple(decisions))
