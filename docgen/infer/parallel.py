@@ -20,8 +20,9 @@ from docgen.capture import postgres
 from docgen.capture.cores import available_cores
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
-from docgen.infer.builder import MAX_OPERATIONS, EndpointStats, ModelBuilder, Passes
+from docgen.infer.builder import ModelBuilder, Passes
 from docgen.infer.config import Config
+from docgen.infer.endpoint_stats import MAX_OPERATIONS, EndpointStats
 from docgen.infer.model import ApiModel
 from docgen.infer.partition import Partition
 from docgen.infer.routes import GroupKey, Inbox, Outbox
