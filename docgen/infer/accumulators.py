@@ -131,6 +131,15 @@ class ResponseStats:
                            headers=self.headers.params())
 
 
+def merge_by_key(into: dict[Any, Any], other: dict[Any, Any]) -> None:
+    """Fold `other`'s accumulators (consumed) into `into`'s under the same key; others move."""
+    for key, stats in other.items():
+        if key in into:
+            into[key].merge(stats)
+        else:
+            into[key] = stats
+
+
 def status_phrase(status: int) -> str:
     """The RFC 9110 reason phrase of a status code ("" for codes it does not define)."""
     try:
@@ -197,11 +206,7 @@ class OperationStats:
         self.count += other.count
         self.failures += other.failures
         self.request.merge(other.request)
-        for status, stats in other.responses.items():
-            if status in self.responses:
-                self.responses[status].merge(stats)
-            else:
-                self.responses[status] = stats
+        merge_by_key(self.responses, other.responses)
         self.headers.merge(other.headers)
         self.auth.update(other.auth)
         self.security.update(other.security)

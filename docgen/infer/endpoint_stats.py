@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from docgen.capture.record import Exchange, operation_name, query_sample
-from docgen.infer.accumulators import OperationStats, ResponseStats
+from docgen.infer.accumulators import OperationStats, ResponseStats, merge_by_key
 from docgen.infer.bodyfacts import BodyFacts, RecentBodies
 from docgen.infer.config import Config
 from docgen.infer.distinct import add_distinct
@@ -127,11 +127,7 @@ class EndpointStats:
 
     def merge(self, other: EndpointStats) -> None:
         self.count += other.count
-        for name, stats in other.operations.items():
-            if name in self.operations:
-                self.operations[name].merge(stats)
-            else:
-                self.operations[name] = stats
+        merge_by_key(self.operations, other.operations)
         self.query.merge(other.query)
         self.statuses.update(other.statuses)
         for path in other.example_paths:

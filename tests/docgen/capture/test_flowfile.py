@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from mitmproxy import http
 from mitmproxy.io import tnetstring
 
 from docgen.capture import flowfile, import_pool
@@ -24,6 +25,7 @@ from docgen.capture.importer import import_file, read_flows
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.store import COLUMNS, Store
 from docgen.errors import WsdocError
+from tests.support.flow_files import write_flow_file
 from tests.support.recorded_session import RecordedSession, record_session
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "mitmproxy_flows"
@@ -93,36 +95,25 @@ def test_unreadable_by_both(path: Path, tmp_path: Path) -> None:
 
 
 def test_many_flows_over_several_workers(tmp_path: Path) -> None:
-    from mitmproxy import io as mitmproxy_io
-    from mitmproxy.test import tflow
+    def edit(index: int, flow: http.HTTPFlow) -> None:
+        flow.request.path = f"/api/v2/users/{index:032x}?fields=*&n={index}"
+        flow.request.headers["Cookie"] = f"JSESSIONID=s{index % 3}"
+        assert flow.response is not None
+        flow.response.set_content(b'{"statusCode": 0, "password": "p%d"}' % index)
+        flow.response.headers["content-type"] = "application/json"
 
-    path = tmp_path / "many.mitm"
-    with path.open("wb") as handle:
-        writer = mitmproxy_io.FlowWriter(handle)
-        for index in range(3 * import_pool.CHUNK + 7):
-            flow = tflow.tflow(resp=True, err=index % 50 == 0)
-            flow.request.path = f"/api/v2/users/{index:032x}?fields=*&n={index}"
-            flow.request.headers["Cookie"] = f"JSESSIONID=s{index % 3}"
-            assert flow.response is not None
-            flow.response.set_content(b'{"statusCode": 0, "password": "p%d"}' % index)
-            flow.response.headers["content-type"] = "application/json"
-            writer.add(flow)
+    path = write_flow_file(tmp_path / "many.mitm", 3 * import_pool.CHUNK + 7, edit,
+                           err=lambda index: index % 50 == 0)
     assert assert_same_records(path, tmp_path, workers=2) == 3 * import_pool.CHUNK + 7
 
 
 def test_tasks_are_cut_by_records_and_by_bytes(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from mitmproxy import io as mitmproxy_io
-    from mitmproxy.test import tflow
+    def edit(index: int, flow: http.HTTPFlow) -> None:
+        assert flow.response is not None
+        flow.response.set_content(b"x" * (50_000 if index % 10 == 0 else 100))
 
-    path = tmp_path / "sizes.mitm"
-    with path.open("wb") as handle:
-        writer = mitmproxy_io.FlowWriter(handle)
-        for index in range(40):
-            flow = tflow.tflow(resp=True)
-            assert flow.response is not None
-            flow.response.set_content(b"x" * (50_000 if index % 10 == 0 else 100))
-            writer.add(flow)
+    path = write_flow_file(tmp_path / "sizes.mitm", 40, edit)
     monkeypatch.setattr(import_pool, "CHUNK", 8)
     monkeypatch.setattr(import_pool, "CHUNK_BYTES", 40_000)
     chunks = list(import_pool._chunks(path))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from copy import deepcopy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from docgen.capture.store import Store
 from docgen.capture.synthetic import synthetic_traffic
 from docgen.errors import WsdocError
 from docgen.infer.builder import build_model
+from tests.support.flow_files import write_flow_file
 from tests.support.har import write_har
 
 CORPUS = Path(__file__).parents[3] / "tests" / "corpus"
@@ -86,19 +88,12 @@ def test_other_files_get_one_line_errors(tmp_path: Path, content: bytes) -> None
 
 
 def test_mitmproxy_flow_file(tmp_path: Path) -> None:
-    from mitmproxy import io
-    from mitmproxy.test import tflow
+    def edit(index: int, flow: Any) -> None:
+        flow.request.path = f"/api/v2/users/1e553fa1b4164908a5f36d43cec9608{index}?fields=*"
+        flow.response.set_content(b'{"statusCode": 0}')
+        flow.response.headers["content-type"] = "application/json"
 
-    path = tmp_path / "flows"
-    with path.open("wb") as handle:
-        writer = io.FlowWriter(handle)
-        for index in range(3):
-            flow = tflow.tflow(resp=True)
-            assert flow.response is not None
-            flow.request.path = f"/api/v2/users/1e553fa1b4164908a5f36d43cec9608{index}?fields=*"
-            flow.response.set_content(b'{"statusCode": 0}')
-            flow.response.headers["content-type"] = "application/json"
-            writer.add(flow)
+    path = write_flow_file(tmp_path / "flows", 3, edit)
     assert detect_format(path) == "flows"
     exchanges = list(read_flows(path))
     assert [e.query for e in exchanges] == [[("fields", "*")]] * 3
