@@ -15,14 +15,15 @@ V = TypeVar("V")
 
 
 def remember(memo: dict[K, V], key: K, value: V, limit: int) -> V:
-    """Store `value` under `key` in `memo`, keeping at most `limit` entries: past it, the
-    oldest quarter goes (dicts keep insertion order); returns `value`.
+    """Store `value` under `key` in `memo`, which keeps the newest `limit` entries at least
+    and a quarter more at most: past that, the oldest go (dicts keep insertion order) down
+    to `limit`. Returns `value`.
 
-    A quarter at a time, not one: a dict keeps the slots of deleted keys until it resizes,
-    and finding the oldest key walks past them, so dropping one key per store made every
-    store of a full memo slower the longer it ran (3 us instead of 0.4 us)."""
+    Trimmed a quarter at a time, not one key per store: a dict keeps the slots of deleted
+    keys until it resizes, and finding the oldest key walks past them, so a full memo that
+    dropped one key per store got slower the longer it ran (3 us a store, now 0.4 us)."""
     memo[key] = value
-    if len(memo) > limit:
-        for oldest in list(islice(memo, len(memo) - limit * 3 // 4)):
+    if len(memo) > limit + limit // 4:
+        for oldest in list(islice(memo, len(memo) - limit)):
             del memo[oldest]
     return value

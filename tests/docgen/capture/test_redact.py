@@ -130,7 +130,7 @@ def test_a_repeated_body_is_redacted_the_same_and_the_answer_is_bounded() -> Non
         urlencode([("user", "kate"), ("password", MASK)]).encode())
     for index in range(1000):
         redactor.body(Body(b'{"n": %d}' % index, "application/json"))
-    assert len(redactor._bodies) <= 256
+    assert 256 <= len(redactor._bodies) <= 256 + 256 // 4  # docgen.capture.recent
 
 
 def test_kept_names_are_recorded_for_repeated_bodies_too() -> None:

@@ -32,7 +32,7 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rows, "_PAIRS", {})
     for index in range(50):
         assert _pairs(f'[["n", "{index}"]]', "query") == [("n", str(index))]
-    assert len(rows._PAIRS) == 5
+    assert 5 <= len(rows._PAIRS) <= 6  # the newest 5, a quarter more at most
 
 
 def random_text(rng: random.Random) -> str:
