@@ -10,6 +10,7 @@ into the model's `Endpoint` once the final template is known (docgen.infer.build
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from docgen.capture.record import Exchange, operation_name, query_sample
@@ -36,6 +37,12 @@ def url_length(exchange: Exchange) -> int:
     query = sum(len(name) + len(value) + 2 for name, value in exchange.query)
     return len(exchange.url) + query
 
+
+
+def admitted(name: str | None, known: Collection[str | None]) -> str | None:
+    """The operation a name is filed under, given the names an endpoint already has: past
+    MAX_OPERATIONS names, a new one goes to the unnamed operation (None)."""
+    return None if name not in known and len(known) >= MAX_OPERATIONS else name
 
 
 class EndpointStats:
@@ -114,9 +121,7 @@ class EndpointStats:
 
     def _operation_name(self, parsed: Any) -> str | None:
         name = operation_name(parsed, self.config.operation_field)
-        if name not in self.operations and len(self.operations) >= MAX_OPERATIONS:
-            return None
-        return name
+        return admitted(name, self.operations)
 
     def _operation(self, name: str | None) -> OperationStats:
         found = self.operations.get(name)

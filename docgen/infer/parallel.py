@@ -22,7 +22,7 @@ from docgen.capture.store import Store
 from docgen.errors import WsdocError
 from docgen.infer.builder import ModelBuilder, Passes
 from docgen.infer.config import Config
-from docgen.infer.endpoint_stats import MAX_OPERATIONS, EndpointStats
+from docgen.infer.endpoint_stats import EndpointStats
 from docgen.infer.model import ApiModel
 from docgen.infer.partition import Partition
 from docgen.infer.routes import GroupKey, Inbox, Outbox
@@ -77,7 +77,7 @@ def _split(location: str | Path, config: Config, plan: Plan) -> ApiModel:
             children.append((process, mine))
         outbox = Outbox([None, *(conn.send_bytes for _, conn in children)])
         field = config.operation_field if config.notifications else ""
-        partition = Partition(plan.parts, outbox, field, MAX_OPERATIONS, plan.warmup)
+        partition = Partition(plan.parts, outbox, field, plan.warmup)
         passes = Passes.start(ModelBuilder(config, partition))
         with Store(location, readonly=True) as opened:
             passes.add_all(opened.exchanges(upto=plan.upto))

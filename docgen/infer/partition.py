@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from docgen.capture.record import Exchange, operation_name
+from docgen.infer.endpoint_stats import admitted
 from docgen.infer.routes import GroupKey, Outbox
 
 if TYPE_CHECKING:
@@ -49,11 +50,10 @@ class Partition:
     exchanges it routes away (for the notification pass)."""
 
     def __init__(self, parts: int, outbox: Outbox, operation_field: str = "",
-                 max_operations: int = 100, warmup: int = 0,
+                 warmup: int = 0,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         self.parts, self.outbox = parts, outbox
         self.operation_field = operation_field
-        self.max_operations = max_operations
         self.warmup = warmup
         self.seen = 0
         self.costs: WarmupCosts | None = WarmupCosts(clock) if warmup else None
@@ -111,15 +111,14 @@ class Partition:
         self.costs = None
 
     def operation(self, key: GroupKey, exchange: Exchange, bodies: RecentBodies) -> str | None:
-        """The operation the owner files a routed exchange under (EndpointStats._operation_name
-        and its cap, replayed), when part 0 needs it; else None."""
+        """The operation the owner files a routed exchange under (the same `admitted` rule
+        over the same names), when part 0 needs it; else None."""
         if not self.operation_field:
             return None
         parsed = bodies.facts(exchange.request_body).parsed
         name = operation_name(parsed, self.operation_field)
         names = self.names.setdefault(key, set())
-        if name not in names and len(names) >= self.max_operations:
-            name = None
+        name = admitted(name, names)
         names.add(name)
         return name
 
