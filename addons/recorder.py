@@ -22,6 +22,7 @@ from pathlib import Path
 from mitmproxy import exceptions, flowfilter, http
 from mitmproxy.addonmanager import Loader
 
+from docgen.capture.commit_waits import CommitWaits
 from docgen.capture.postgres import is_postgres
 from docgen.capture.prepare import Preparer
 from docgen.capture.provenance import check_label, default_host, default_recorder
@@ -63,6 +64,7 @@ class Recorder:
         self.last_writer: StoreWriter | WriterProcess | None = None
         self.store = "wsdoc.sqlite"
         self.upstream_failures = UpstreamFailures()
+        self.waits: CommitWaits | None = None
 
     def load(self, loader: Loader) -> None:
         loader.add_option("wsdoc_store", str, "wsdoc.sqlite",
@@ -175,37 +177,46 @@ class Recorder:
             return
         log.info(f"wsdoc: recording into {self.store} ({self.durability} durability)")
 
-    async def response(self, flow: http.HTTPFlow) -> None:
-        await self._record(flow)
+    # mitmproxy awaits what a hook returns: the future of the record's commit (sync
+    # durability) holds the response back until then; None lets it go at once.
+    def response(self, flow: http.HTTPFlow) -> asyncio.Future[bool] | None:
+        return self._record(flow)
 
-    async def error(self, flow: http.HTTPFlow) -> None:
+    def error(self, flow: http.HTTPFlow) -> asyncio.Future[bool] | None:
         if flow.error is not None and (line := self.upstream_failures.first(flow)):
             log.warning(line)
-        await self._record(flow)
+        return self._record(flow)
 
-    async def _record(self, flow: http.HTTPFlow) -> None:
+    def _record(self, flow: http.HTTPFlow) -> asyncio.Future[bool] | None:
         if self.writer is None or flow.metadata.get(RECORDED_MARK):
-            return
+            return None
         flow.metadata[RECORDED_MARK] = True
         if self.matcher is not None and not self.matcher(flow):
             self.skipped += 1
-            return
+            return None
         try:
             snap = snapshot(flow)
         except Exception as exc:  # a malformed flow must never break the traffic
             self._warn(f"wsdoc: could not read flow {flow.id}: {exc}")
-            return
+            return None
         if self.durability == "async":
             self.writer.submit(snap)
-            return
-        self.loop = self.loop or asyncio.get_running_loop()
-        committed: asyncio.Future[bool] = self.loop.create_future()
+            return None
+        waits = self._waits()
+        committed: asyncio.Future[bool] = waits.loop.create_future()
         self.writer.submit(snap, partial(_resolve, committed))
-        try:
-            # On timeout the future is cancelled; `_resolve` skips futures already done.
-            await asyncio.wait_for(committed, COMMIT_WAIT_S)
-        except TimeoutError:
-            self._warn(f"wsdoc: store is slow; released {flow.request.path[:80]} before commit")
+        return waits.hold(committed, snap.target)
+
+    def _waits(self) -> CommitWaits:
+        loop = asyncio.get_running_loop()
+        if self.waits is None or self.waits.loop is not loop:
+            self.loop = self.loop or loop
+            self.waits = CommitWaits(loop, COMMIT_WAIT_S, self._released_before_commit)
+        return self.waits
+
+    def _released_before_commit(self, target: str) -> None:
+        self._warn(f"wsdoc: store is slow; released {target.partition('?')[0][:80]} "
+                   "before commit")
 
     def _release(self, results: list[tuple[Callable[[bool], None], bool]]) -> None:
         """Runs on the writer thread after a commit: resolve the batch on the event loop."""
@@ -226,6 +237,8 @@ class Recorder:
     def done(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        if self.waits is not None:
+            self.waits.close()
         log.info(f"wsdoc: {self.summary()}")
         self.writer = None
 

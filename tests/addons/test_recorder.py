@@ -11,6 +11,7 @@ from mitmproxy.test import taddons, tflow
 from addons.recorder import Recorder
 from docgen.capture.store import Store
 from tests.asyncrun import run_async
+from tests.support.hooks import fail, respond
 
 
 def test_records_response_and_error_flows(tmp_path: Path) -> None:
@@ -19,11 +20,11 @@ def test_records_response_and_error_flows(tmp_path: Path) -> None:
         with taddons.context(recorder) as tctx:
             tctx.configure(recorder, wsdoc_store=str(tmp_path / "a.sqlite"))
             recorder.running()
-            await recorder.response(tflow.tflow(resp=True))
-            await recorder.error(tflow.tflow(err=True))
+            await respond(recorder, tflow.tflow(resp=True))
+            await fail(recorder, tflow.tflow(err=True))
             flow = tflow.tflow(resp=True)
-            await recorder.response(flow)
-            await recorder.error(flow)  # the same flow is never recorded twice
+            await respond(recorder, flow)
+            await fail(recorder, flow)  # the same flow is never recorded twice
             recorder.done()
         return recorder
 
@@ -42,7 +43,7 @@ def test_filter_skips_and_counts(tmp_path: Path) -> None:
             tctx.configure(recorder, wsdoc_store=str(tmp_path / "f.sqlite"),
                            wsdoc_filter="~m POST")
             recorder.running()
-            await recorder.response(tflow.tflow(resp=True))  # a GET
+            await respond(recorder, tflow.tflow(resp=True))  # a GET
             recorder.done()
         return recorder
 
@@ -77,7 +78,7 @@ def test_async_durability_still_records_everything(tmp_path: Path) -> None:
                            wsdoc_durability="async")
             recorder.running()
             for _ in range(20):
-                await recorder.response(tflow.tflow(resp=True))
+                await respond(recorder, tflow.tflow(resp=True))
             recorder.done()  # flushes the queue
 
     run_async(scenario())

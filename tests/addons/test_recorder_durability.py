@@ -15,6 +15,7 @@ from mitmproxy.test import taddons, tflow
 
 from addons.recorder import Recorder
 from tests.asyncrun import run_async
+from tests.support.hooks import respond
 
 
 def committed_ids(store: Path) -> list[str]:
@@ -53,13 +54,13 @@ def test_sync_releases_a_response_only_after_its_commit(tmp_path: Path, writer: 
             for index in range(40):
                 flow = tflow.tflow(resp=True)
                 flow.request.path = f"/api/v2/me?n={index}"
-                await recorder.response(flow)  # returning = mitmproxy sends the response
+                await respond(recorder, flow)  # returning = mitmproxy sends the response
                 seen.append(committed(store))
             # Several at once, as concurrent clients: each one's release implies its commit.
             flows = [tflow.tflow(resp=True) for _ in range(20)]
 
             async def one(flow: tflow.http.HTTPFlow) -> None:
-                await recorder.response(flow)
+                await respond(recorder, flow)
                 own_stored.append(flow.id in committed_ids(store))
 
             await asyncio.gather(*(one(flow) for flow in flows))
@@ -75,7 +76,7 @@ def test_async_does_not_wait_and_stores_everything_by_done(tmp_path: Path) -> No
     async def scenario() -> Recorder:
         with recording(store, "async") as recorder:
             for _ in range(100):
-                await recorder.response(tflow.tflow(resp=True))
+                await respond(recorder, tflow.tflow(resp=True))
         return recorder
 
     recorder = run_async(scenario())
