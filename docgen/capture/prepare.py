@@ -37,8 +37,9 @@ class Preparer:
         self.__init__(state["rules"], state["max_body"], state["provenance"])  # type: ignore[misc]
 
     def __call__(self, snap: FlowSnapshot) -> Exchange | None:
-        exchange = to_exchange(snap, self.max_body)
-        for warning in snap.warnings:
+        warnings: list[str] = []
+        exchange = to_exchange(snap, self.max_body, warnings)
+        for warning in warnings:
             self.warn(f"wsdoc: {snap.method} {snap.path[:80]}: {warning} (recorded as is)")
         try:
             redacted = self.redactor.redact(exchange)

@@ -2,8 +2,9 @@
 
 Profiles of the recorder under load showed mitmproxy's event loop at one full core and
 the writer thread's decoding, redaction and commits taking the GIL from it (about a
-tenth of the throughput). Here the proxy's event loop only pickles each loop
-iteration's snapshots onto a non-blocking pipe; the child runs the very same
+tenth of the throughput). Here the proxy's event loop only pickles snapshots onto a
+non-blocking pipe, a batch at a time (one per loop iteration, or fewer under load:
+see `_send_soon`); the child runs the very same
 `StoreWriter` (prepare, group commit) and sends back, per batch, which items were
 committed, so sync durability still releases a response only after its commit.
 
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from docgen.capture.snapshot import FlowSnapshot
 from docgen.capture.store import location_of
 from docgen.errors import WsdocError
 
@@ -72,8 +74,11 @@ class WriterProcess:
         self.counts: dict[str, int] = {}
         self.pending: dict[int, Done] = {}
         self.seqs = itertools.count(1)
-        self.outgoing: list[tuple[int, Any]] = []  # submitted in this loop iteration
+        self.outgoing: list[tuple[int, FlowSnapshot]] = []  # submitted, not yet framed
         self.unsent = bytearray()  # framed, waiting for the pipe to take it
+        self.linger = linger  # async durability: no acknowledgements; send this often
+        self.unacked = 0  # sent items whose commit is not acknowledged yet
+        self.send_armed = False  # a _send is scheduled
         self.received = bytearray()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closing = False
@@ -102,18 +107,37 @@ class WriterProcess:
         loop.add_reader(self.stdout.fileno(), self._on_readable)
         return loop
 
-    def submit(self, payload: Any, done: Done | None = None) -> None:
+    def submit(self, payload: FlowSnapshot, done: Done | None = None) -> None:
         seq = next(self.seqs)
         if done is not None:
             self.pending[seq] = done
-        if not self.outgoing:  # one frame per loop iteration, however many submits
-            (self.loop or self._attach()).call_soon(self._send)
         self.outgoing.append((seq, payload))
+        self._send_soon()
+
+    def _send_soon(self) -> None:
+        """Each write to the pipe wakes the child, and each wake-up costs the event loop
+        tens of microseconds on a virtual machine: so while a batch is being committed,
+        later submissions wait for its acknowledgement and then go as one frame (the child
+        could only queue them meanwhile). Async durability has no acknowledgements, and
+        sends once per linger instead."""
+        if self.send_armed or not self.outgoing:
+            return
+        loop = self.loop or self._attach()
+        if self.linger:
+            loop.call_later(self.linger, self._send)
+        elif self.unacked:
+            return  # _handle sends when the acknowledgement comes
+        else:
+            loop.call_soon(self._send)
+        self.send_armed = True
 
     def _send(self) -> None:
+        self.send_armed = False
         batch, self.outgoing = self.outgoing, []
-        data = pickle.dumps(("items", batch), protocol=pickle.HIGHEST_PROTOCOL)
-        self.unsent += HEADER.pack(len(data)) + data
+        if not batch:
+            return
+        self.unacked += sum(1 for seq, _ in batch if seq in self.pending)
+        self.unsent += items_frame(batch)
         self._flush()
 
     def _flush(self) -> None:
@@ -160,7 +184,10 @@ class WriterProcess:
             self.warn(warning)
         for seq, ok in acks:
             if (done := self.pending.pop(seq, None)) is not None:
+                self.unacked -= 1
                 done(ok)
+        if not self.closing:
+            self._send_soon()
 
     def _lost(self) -> None:
         assert self.loop is not None
@@ -182,8 +209,7 @@ class WriterProcess:
             os.set_blocking(self.stdout.fileno(), True)
         if self.outgoing:
             batch, self.outgoing = self.outgoing, []
-            data = pickle.dumps(("items", batch), protocol=pickle.HIGHEST_PROTOCOL)
-            self.unsent += HEADER.pack(len(data)) + data
+            self.unsent += items_frame(batch)
         try:
             self.stdin.write(bytes(self.unsent))
             write_frame(self.stdin, ("stop",))
@@ -211,6 +237,13 @@ class WriterProcess:
                 done(False)
             except RuntimeError:  # its event loop is already closed: nobody waits
                 pass
+
+
+def items_frame(batch: list[tuple[int, FlowSnapshot]]) -> bytes:
+    """One frame of snapshots, each as a plain tuple (`FlowSnapshot._make` rebuilds it)."""
+    data = pickle.dumps(("items", [(seq, tuple(snap)) for seq, snap in batch]),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(data)) + data
 
 
 def child_env() -> dict[str, str]:
@@ -270,8 +303,8 @@ def child_main() -> int:
         return 2
     write_frame(stdout, ("ready",))
     while (message := read_frame(stdin)) is not None and message[0] == "items":
-        for seq, payload in message[1]:
-            writer.submit(payload, _Ack(seq))
+        for seq, fields in message[1]:
+            writer.submit(FlowSnapshot._make(fields), _Ack(seq))
     writer.close()
     notify([])  # the last warnings and counts
     return 0
