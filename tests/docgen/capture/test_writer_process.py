@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from mitmproxy.test import tflow
 
+from docgen.capture import writer_process
 from docgen.capture.prepare import Preparer
 from docgen.capture.snapshot import snapshot
 from docgen.capture.writer_process import WriterProcess
@@ -124,3 +125,52 @@ def test_an_unusable_store_is_one_error_line_and_no_child(tmp_path: Path) -> Non
     with pytest.raises(WsdocError) as raised:
         WriterProcess(tmp_path / "not-a-dir" / "s.sqlite", Preparer())
     assert "\n" not in str(raised.value) and str(raised.value)
+
+
+def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames: list[int] = []
+    framed = writer_process.items_frame
+    monkeypatch.setattr(writer_process, "items_frame",
+                        lambda batch: frames.append(len(batch)) or framed(batch))
+
+    async def scenario() -> list[bool]:
+        writer = WriterProcess(tmp_path / "g.sqlite", Preparer())
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(11)]
+        writer.submit(snapshot(tflow.tflow(resp=True)), futures[0].set_result)
+        await asyncio.sleep(0)  # sent: one frame of one
+        writer.proc.send_signal(signal.SIGSTOP)  # its commit cannot come back for now
+        for future in futures[1:]:
+            writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
+            await asyncio.sleep(0.01)  # each in its own loop iteration
+        held = list(frames)
+        writer.proc.send_signal(signal.SIGCONT)
+        outcome = await asyncio.wait_for(asyncio.gather(*futures), 30)
+        writer.close()
+        assert held == [1]
+        return list(outcome)
+
+    assert run_async(scenario()) == [True] * 11
+    assert frames == [1, 10]
+
+
+def test_async_durability_sends_once_per_linger(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    frames: list[int] = []
+    framed = writer_process.items_frame
+    monkeypatch.setattr(writer_process, "items_frame",
+                        lambda batch: frames.append(len(batch)) or framed(batch))
+    store = tmp_path / "a.sqlite"
+
+    async def scenario() -> None:
+        writer = WriterProcess(store, Preparer(), linger=0.3)
+        for _ in range(20):
+            writer.submit(snapshot(tflow.tflow(resp=True)))
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.5)
+        assert frames == [20]
+        writer.close()
+
+    run_async(scenario())
+    assert len(committed_ids(store)) == 20
