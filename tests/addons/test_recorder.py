@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,18 @@ def test_async_durability_still_records_everything(tmp_path: Path) -> None:
     run_async(scenario())
     with Store(tmp_path / "y.sqlite") as store:
         assert store.count() == 20
+
+
+def test_running_freezes_start_up_objects_out_of_full_collections(tmp_path: Path) -> None:
+    gc.unfreeze()
+    recorder = Recorder()
+
+    async def scenario() -> int:
+        with taddons.context(recorder) as tctx:
+            tctx.configure(recorder, wsdoc_store=str(tmp_path / "f.sqlite"))
+            recorder.running()
+            frozen = gc.get_freeze_count()
+            recorder.done()
+        return frozen
+
+    assert run_async(scenario()) > 10_000  # mitmproxy's and wsdoc's modules, at least
