@@ -22,42 +22,22 @@ import asyncio
 import itertools
 import logging
 import os
-import pickle
 import signal
-import struct
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from docgen.capture.frames import frame, read_frame, take_frames, write_frame
 from docgen.capture.snapshot import FlowSnapshot
 from docgen.capture.store import location_of
 from docgen.errors import WsdocError
 
 log = logging.getLogger(__name__)
-HEADER = struct.Struct(">I")
 START_TIMEOUT_S = 60.0
 Done = Callable[[bool], None]
-
-
-def write_frame(stream: IO[bytes], message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(HEADER.pack(len(data)) + data)
-    stream.flush()
-
-
-def read_frame(stream: IO[bytes]) -> Any:
-    """The next message, or None at the end of the stream."""
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        return None
-    return pickle.loads(data)
 
 
 class WriterProcess:
@@ -164,18 +144,8 @@ class WriterProcess:
             self._lost()
             return
         self.received += chunk
-        for message in self._frames():
+        for message in take_frames(self.received):
             self._handle(message)
-
-    def _frames(self) -> list[Any]:
-        messages = []
-        while len(self.received) >= HEADER.size:
-            (size,) = HEADER.unpack_from(self.received)
-            if len(self.received) < HEADER.size + size:
-                break
-            messages.append(pickle.loads(self.received[HEADER.size:HEADER.size + size]))
-            del self.received[:HEADER.size + size]
-        return messages
 
     def _handle(self, message: Any) -> None:
         _, acks, warnings, counts = message
@@ -227,7 +197,7 @@ class WriterProcess:
 
     def _drain(self) -> None:
         """Read the last acknowledgements (counts, warnings) until the child exits."""
-        for message in self._frames():
+        for message in take_frames(self.received):
             self._handle(message)
         while (message := read_frame(self.stdout)) is not None:
             self._handle(message)
@@ -241,9 +211,7 @@ class WriterProcess:
 
 def items_frame(batch: list[tuple[int, FlowSnapshot]]) -> bytes:
     """One frame of snapshots, each as a plain tuple (`FlowSnapshot._make` rebuilds it)."""
-    data = pickle.dumps(("items", [(seq, tuple(snap)) for seq, snap in batch]),
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(data)) + data
+    return frame(("items", [(seq, tuple(snap)) for seq, snap in batch]))
 
 
 def child_env() -> dict[str, str]:
