@@ -53,6 +53,10 @@ class ReadyLine:
         # Start-up errors were kept quiet for run_proxy to report in one line; now the
         # proxy runs, its warnings (upstream failures, bad flows) go to the terminal.
         ctx.options.update(termlog_verbosity="warn")
+        # Its work is done, and mitmproxy offers every event of every flow to each addon
+        # in its chain (a few microseconds a flow each). The chain is replaced, not
+        # edited, so the start-up event that runs this goes on undisturbed.
+        ctx.master.addons.remove(self)
 
 
 def startup_error(records: list[logging.LogRecord], listen_port: int) -> str:

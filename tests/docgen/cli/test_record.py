@@ -7,6 +7,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from docgen.capture.store import Store
 from docgen.cli.processes import BIN, run_proxy
 
@@ -51,3 +53,24 @@ def test_unreachable_upstream_answers_502_logs_once_and_records(tmp_path: Path) 
         exchanges = list(recorded.exchanges())
     assert [ex.path for ex in exchanges] == ["/api/v2/me", "/api/v2/x", "/api/v2/me"]
     assert all(ex.error and "Connect call failed" in ex.error for ex in exchanges)
+
+
+def test_the_ready_line_leaves_the_addon_chain_once_printed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mitmproxy.addons.termlog import TermLog
+    from mitmproxy.test import taddons
+
+    from docgen.cli.record import ReadyLine
+
+    class Server:  # what ReadyLine asks of mitmproxy's proxyserver addon
+        name = "proxyserver"
+
+        def listen_addrs(self) -> list[tuple[str, int]]:
+            return [("127.0.0.1", 8080)]
+
+    ready = ReadyLine("reverse", "http://127.0.0.1:8090", "s.sqlite")
+    with taddons.context(TermLog()) as tctx:  # termlog_verbosity, which ReadyLine sets
+        tctx.master.addons.add(Server(), ready)
+        ready.running()
+        assert ready not in tctx.master.addons.chain
+    assert "point curl at http://127.0.0.1:8080" in capsys.readouterr().out
