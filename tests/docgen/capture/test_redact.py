@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -151,3 +152,74 @@ def test_headers_are_redacted_the_same_when_they_repeat_in_any_form() -> None:
     assert [name for name, _ in first] == ["Authorization", "Cookie", "Accept"]
     assert "hunter2" not in str(first) and "abc" not in str(first)
     assert first[2] == ("Accept", "application/json")
+
+
+# -- the walk skips plain scalars outside secrets: the same answers as visiting all ------
+
+
+def _visit_all(redactor: Redactor, document: Any) -> tuple[Any, bool]:
+    """json_value as it was before it skipped plain scalars: every node visited."""
+    root: list[Any] = [document]
+    changed = False
+    stack: list[tuple[Any, Any, str, str | None]] = [(root, 0, "", None)]
+    while stack:
+        parent, key, name, head = stack.pop()
+        value = parent[key]
+        if isinstance(value, dict):
+            for child in value:
+                stack.append((value, child, str(child),
+                              redactor._child_head(str(child), head)))
+        elif isinstance(value, list):
+            stack.extend((value, index, name, head) for index in range(len(value)))
+        elif isinstance(value, str):
+            secret = head is not None and value and not redactor.keep(name, head, value)
+            new = MASK if secret else redactor.text(value)
+            changed |= new != value
+            parent[key] = new
+        elif head is not None and isinstance(value, int | float) and not isinstance(
+                value, bool) and not redactor.keep(name, head, value):
+            parent[key], changed = MASK, True
+    return root[0], changed
+
+
+def _documents() -> list[Any]:
+    import random
+
+    from bench.corpus_score import captures
+    from docgen.capture.importer import read_har
+
+    documents = []
+    for har in captures():
+        for exchange in read_har(har):
+            for body in (exchange.request_body, exchange.response_body):
+                try:
+                    documents.append(json.loads(body.content or b""))
+                except ValueError:
+                    pass
+    leaves = ["x", "read", "2024-01-02T03:04:05Z", "http://h/p", "http://u:pw@h/p", 7, 2.5,
+              True, None, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "", "s3cr3t-V4lue"]
+    names = ["id", "name", "password", "secrets", "apiKey", "tokens", "uri", "session_id",
+             "changePasswordOnFirstLogin", "value", "organization_secrets", "pin"]
+    pick = random.Random(15)
+
+    def grow(depth: int) -> Any:
+        roll = pick.random()
+        if depth > 3 or roll < 0.4:
+            return pick.choice(leaves)
+        if roll < 0.7:
+            return [grow(depth + 1) for _ in range(pick.randrange(4))]
+        return {pick.choice(names): grow(depth + 1) for _ in range(pick.randrange(5))}
+
+    return documents + [grow(0) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("rules", [(), ("re:s3cr3t",), ("value",)])
+def test_skipping_plain_scalars_changes_no_answer(rules: tuple[str, ...]) -> None:
+    import copy
+
+    documents = _documents()
+    fast, slow = Redactor(rules), Redactor(rules)
+    for document in documents:
+        assert fast.json_value(copy.deepcopy(document)) == _visit_all(
+            slow, copy.deepcopy(document)), document
+    assert list(fast.kept.items()) == list(slow.kept.items())
