@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.capture import flowfile
-from docgen.capture.cores import available_cores
+from docgen.capture.cores import available_cores, frozen_heap
 from docgen.capture.record import Exchange
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.snapshot import to_exchange
@@ -109,6 +109,12 @@ def flow_file_rows(path: Path, redactor: Redactor, max_body: int,
     if workers is None:
         workers = available_cores() if path.stat().st_size >= MIN_PARALLEL_BYTES else 1
     _setup(redactor, max_body)
+    with frozen_heap():
+        yield from _rows(path, workers, redactor, max_body)
+
+
+def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
+          ) -> Iterator[Converted]:
     pool = (multiprocessing.get_context("fork").Pool(workers, _setup, (redactor, max_body))
             if workers > 1 else None)
     flows = 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from docgen.capture import postgres
-from docgen.capture.cores import available_cores
+from docgen.capture.cores import available_cores, frozen_heap
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
 from docgen.infer.builder import ModelBuilder, Passes
@@ -55,7 +55,8 @@ def store_model(store: str | Path, config: Config, parts: int | None = None,
             return passes.finish()
         count = opened.count(upto)
     warmup = count // WARMUP if warmup is None else min(warmup, count - 1)
-    return _split(opened.path, config, Plan(parts, upto, max(warmup, 0)))
+    with frozen_heap():
+        return _split(opened.path, config, Plan(parts, upto, max(warmup, 0)))
 
 
 class Plan(NamedTuple):
