@@ -3,13 +3,13 @@
 Profiles of the recorder under load showed mitmproxy's event loop at one full core and
 the writer thread's decoding, redaction and commits taking the GIL from it (about a
 tenth of the throughput). Here the proxy's event loop only pickles snapshots onto a
-non-blocking pipe, a batch at a time (one per loop iteration, or fewer under load:
-see `_send_soon`); the child runs the very same
-`StoreWriter` (prepare, group commit) and sends back, per batch, which items were
-committed, so sync durability still releases a response only after its commit.
+non-blocking pipe, a batch at a time (one per loop iteration, or fewer under load: see
+`_send_soon`); the child runs the very same `StoreWriter` (prepare, group commit) and
+sends back, per batch, which items were committed, so sync durability still releases a
+response only after its commit.
 
-Frames are a 4-byte length and a pickle. Parent -> child: the settings, then
-("items", [(seq, snapshot), ...]) and finally ("stop",). Child -> parent: ("ready",) or
+Frames (docgen.capture.frames) are a 4-byte length and a pickle. Parent -> child: the
+settings, then ("items", [(seq, snapshot as a plain tuple), ...]) and finally ("stop",). Child -> parent: ("ready",) or
 ("error", text), then ("done", [(seq, committed), ...], warnings, counts).
 The child lives in its own session (Ctrl-C in a terminal reaches only the proxy, which
 then stops it in order) and exits when its stdin closes, also after `kill -9` of the
