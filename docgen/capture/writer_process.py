@@ -9,8 +9,9 @@ sends back, per batch, which items were committed, so sync durability still rele
 response only after its commit.
 
 Frames (docgen.capture.frames) are a 4-byte length and a pickle. Parent -> child: the
-settings, then ("items", [(seq, snapshot as a plain tuple), ...]) and finally ("stop",). Child -> parent: ("ready",) or
-("error", text), then ("done", [(seq, committed), ...], warnings, counts).
+settings, then ("items", [(seq, snapshot as a plain tuple), ...]) and finally ("stop",).
+Child -> parent: ("ready",) or ("error", text), then ("done", [(seq, committed), ...],
+warnings, counts).
 The child lives in its own session (Ctrl-C in a terminal reaches only the proxy, which
 then stops it in order) and exits when its stdin closes, also after `kill -9` of the
 proxy, once everything it received is committed.
