@@ -63,6 +63,7 @@ class WriterProcess:
         self.received = bytearray()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closing = False
+        self.lost = False  # the child is gone
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docgen.capture.writer_process"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
@@ -89,6 +90,10 @@ class WriterProcess:
         return loop
 
     def submit(self, payload: FlowSnapshot, done: Done | None = None) -> None:
+        if self.lost:  # nothing will store it: let its response go now, not after a timeout
+            if done is not None:
+                done(False)
+            return
         seq = next(self.seqs)
         if done is not None:
             self.pending[seq] = done
@@ -162,6 +167,8 @@ class WriterProcess:
 
     def _lost(self) -> None:
         assert self.loop is not None
+        self.lost = True
+        self.outgoing.clear()
         self.loop.remove_reader(self.stdout.fileno())
         if not self.closing:
             self.warn(f"wsdoc: the store's writer process stopped (status "
