@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from docgen.capture.recent import remember
@@ -39,6 +40,21 @@ def skeleton_of(templated: Templated) -> Skeleton:
                  for d in templated.decisions)
 
 
+@dataclass(slots=True)
+class Pending:
+    """One part's next message, as it fills: what it has not been told yet (endpoint keys
+    and path skeletons, numbered in order of first use), a `keep` order, and the routes."""
+
+    new_keys: list[GroupKey] = field(default_factory=list)
+    new_skeletons: list[Skeleton] = field(default_factory=list)
+    keep: list[GroupKey] | None = None
+    routes: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def wire(self) -> bytes:
+        return pickle.dumps((self.new_keys, self.new_skeletons, self.keep, self.routes),
+                            pickle.HIGHEST_PROTOCOL)
+
+
 class Outbox:
     """Part 0's side: routes to each other part, batched; `send[part]` writes one message
     (None for part 0). A part that stopped reading is skipped: its failure is reported
@@ -48,35 +64,35 @@ class Outbox:
         self.send = send
         self.keys: list[dict[GroupKey, int]] = [{} for _ in send]
         self.skeletons: list[dict[Skeleton, int]] = [{} for _ in send]
-        self.pending: list[list[Any]] = [[[], [], None, []] for _ in send]
+        self.pending = [Pending() for _ in send]
         self.stopped: set[int] = set()
 
     def route(self, part: int, index: int, row: int, key: GroupKey, decided: Templated) -> None:
-        new_keys, new_skeletons, _, routes = self.pending[part]
+        pending = self.pending[part]
         keys, skeletons = self.keys[part], self.skeletons[part]
         key_id = keys.get(key)
         if key_id is None:
             key_id = keys[key] = len(keys)
-            new_keys.append(key)
+            pending.new_keys.append(key)
         skeleton = skeleton_of(decided)
         skeleton_id = skeletons.get(skeleton)
         if skeleton_id is None:
             skeleton_id = skeletons[skeleton] = len(skeletons)
-            new_skeletons.append(skeleton)
-        routes.append((index, row, key_id, skeleton_id))
-        if len(routes) >= BATCH:
+            pending.new_skeletons.append(skeleton)
+        pending.routes.append((index, row, key_id, skeleton_id))
+        if len(pending.routes) >= BATCH:
             self.flush(part)
 
     def keep(self, part: int, keys: list[GroupKey]) -> None:
         """From now on `part` owns only `keys` of the endpoints it has folded so far."""
         self.flush(part)
-        self.pending[part][2] = keys
+        self.pending[part].keep = keys
 
     def flush(self, part: int) -> None:
-        message = self.pending[part]
-        if message[3] or message[2] is not None:
-            self._write(part, pickle.dumps(tuple(message), pickle.HIGHEST_PROTOCOL))
-        self.pending[part] = [[], [], None, []]
+        pending = self.pending[part]
+        if pending.routes or pending.keep is not None:
+            self._write(part, pending.wire())
+        self.pending[part] = Pending()
 
     def close(self) -> None:
         for part in range(1, len(self.send)):
