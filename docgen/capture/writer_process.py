@@ -58,7 +58,7 @@ class WriterProcess:
         self.outgoing: list[tuple[int, FlowSnapshot]] = []  # submitted, not yet framed
         self.unsent = bytearray()  # framed, waiting for the pipe to take it
         self.linger = linger  # async durability: no acknowledgements; send this often
-        self.unacked = 0  # sent items whose commit is not acknowledged yet
+        self.sent_upto = 0  # the last seq framed for the child
         self.send_armed = False  # a _send is scheduled
         self.received = bytearray()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -111,18 +111,23 @@ class WriterProcess:
         loop = self.loop or self._attach()
         if self.linger:
             loop.call_later(self.linger, self._send)
-        elif self.unacked:
+        elif self._awaiting_ack():
             return  # _handle sends when the acknowledgement comes
         else:
             loop.call_soon(self._send)
         self.send_armed = True
+
+    def _awaiting_ack(self) -> bool:
+        # `pending` holds callbacks in seq order (dict insertion): when its oldest was
+        # already sent, a commit is not acknowledged yet.
+        return bool(self.pending) and next(iter(self.pending)) <= self.sent_upto
 
     def _send(self) -> None:
         self.send_armed = False
         batch, self.outgoing = self.outgoing, []
         if not batch:
             return
-        self.unacked += sum(1 for seq, _ in batch if seq in self.pending)
+        self.sent_upto = batch[-1][0]
         self.unsent += items_frame(batch)
         self._flush()
 
@@ -160,7 +165,6 @@ class WriterProcess:
             self.warn(warning)
         for seq, ok in acks:
             if (done := self.pending.pop(seq, None)) is not None:
-                self.unacked -= 1
                 done(ok)
         if not self.closing:
             self._send_soon()
