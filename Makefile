@@ -7,8 +7,10 @@ STAMP := $(VENV)/.wsdoc-installed
 .PHONY: demo test bench lint bytecode chromium postgresql clean
 
 # pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
-# The install compiles docgen/capture/tnetstring.py with mypyc (setup.py): redone when it changes.
-$(STAMP): pyproject.toml setup.py docgen/capture/tnetstring.py
+# The install compiles the capture wing's hot modules with mypyc (setup.py's COMPILED_MODULES,
+# one per line): redone when one of them changes.
+COMPILED := $(shell sed -n 's/^ *"\(docgen\/.*\.py\)",$$/\1/p' setup.py)
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	@echo "wsdoc: setting up $(VENV) (log: $(VENV)/install.log)"
 	@python3 -m venv $(VENV)
 	@{ $(PY) -m pip install -q --upgrade pip && \

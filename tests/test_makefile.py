@@ -40,10 +40,12 @@ def test_setup_prints_one_line_keeps_the_chatter_in_a_log_and_compiles(tmp_path:
     assert (venv / "bin" / "wsdoc").is_file()
     compiled = subprocess.run(
         [str(venv / "bin" / "python"), "-c",
-         "from docgen.capture import tnetstring as t; print(t.COMPILED, t.__file__)"],
+         "from docgen.capture import tnetstring as t, redact as r; "
+         "print(t.COMPILED, t.__file__, r.__file__)"],
         cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True).stdout.split()
     assert compiled[0] == "True"
     assert Path(compiled[1]).parent == source / "docgen" / "capture"
+    assert Path(compiled[2]).suffix == ".so"  # and the rest of setup.py's list with it
     assert_bytecode_made(source, venv)
 
 

@@ -20,7 +20,7 @@ import hmac
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -157,7 +157,7 @@ class Redactor:
             value = pattern.sub(MASK, value)
         return value
 
-    def pairs(self, pairs: Pairs) -> Pairs:
+    def pairs(self, pairs: Iterable[Sequence[str]]) -> Pairs:
         return [(k, MASK if self._masks(k, v) else self.text(v)) for k, v in pairs]
 
     def _masks(self, name: str, value: str) -> bool:
@@ -165,7 +165,8 @@ class Redactor:
         return bool(head and value) and not self.keep(name, head or "", value, words_ok=False)
 
     # -- headers ----------------------------------------------------------------------
-    def headers(self, headers: Pairs) -> Pairs:
+    def headers(self, headers: Iterable[Sequence[str]]) -> Pairs:
+        # Pairs may come as lists (decoded JSON): compiled code checks the hint at run time.
         # The same headers come with every request of a client: each pair is redacted once.
         known = self._headers
         redacted = []

@@ -13,7 +13,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mitmproxy.net.http import url
 
@@ -84,10 +84,13 @@ def _query(target: str) -> Pairs:
 
 def snapshot(flow: http.HTTPFlow) -> FlowSnapshot:
     """Copy what we record out of a live flow (references only; runs on the event loop)."""
-    req, resp = flow.request, flow.response
-    peer = flow.client_conn.peername
+    # Read through Any: compiled code checks hints at run time, and mitmproxy's are narrower
+    # than what it holds (an IPv6 peername is a 4-tuple, not its `Address` pair).
+    live: Any = flow
+    req, resp = live.request, live.response
+    peer = live.client_conn.peername
     return FlowSnapshot(
-        flow_id=flow.id, started=req.timestamp_start or time.time(),
+        flow_id=live.id, started=req.timestamp_start or time.time(),
         ended=resp.timestamp_end if resp else None,
         client=f"{peer[0]}:{peer[1]}" if peer else "",
         method=req.method, scheme=req.scheme, host=req.pretty_host, port=req.port,
@@ -96,7 +99,7 @@ def snapshot(flow: http.HTTPFlow) -> FlowSnapshot:
         status=resp.status_code if resp else None, reason=resp.reason if resp else "",
         response_fields=resp.headers.fields if resp else None,
         response_raw=resp.raw_content if resp else None,
-        error=flow.error.msg if flow.error else None,
+        error=live.error.msg if live.error else None,
     )
 
 
