@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ class StoreWriter:
     def __init__(self, path: str | Path, prepare: Callable[[Any], Exchange | None],
                  synchronous: str = "NORMAL", batch_max: int = 256,
                  annotate: Annotate | None = None, notify: Notify | None = None,
-                 linger: float = 0.0) -> None:
+                 linger: float = 0.0, threaded: bool = True) -> None:
         self.path = location_of(path)
         self.linger = linger
         self.prepare = prepare
@@ -68,16 +68,26 @@ class StoreWriter:
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.written = 0
         self.failed_batches = 0
-        self.thread = threading.Thread(target=self._run, name="wsdoc-writer", daemon=True)
-        self.thread.start()
+        self.thread: threading.Thread | None = None
+        if threaded:  # else the owner calls write_now (the writer process's one thread)
+            self.thread = threading.Thread(target=self._run, name="wsdoc-writer", daemon=True)
+            self.thread.start()
 
     def submit(self, payload: Any, done: Done | None = None) -> None:
         self.queue.put(_Item(payload, done))
 
+    def write_now(self, items: Sequence[tuple[Any, Done | None]]) -> None:
+        """Prepare, insert and commit (payload, done) items in the caller's thread, in
+        batches of `batch_max`; for a writer made with `threaded=False`."""
+        batch = [_Item(payload, done) for payload, done in items]
+        for start in range(0, len(batch), self.batch_max):
+            self._write(batch[start:start + self.batch_max])
+
     def close(self, timeout: float = 30.0) -> None:
         """Write everything queued so far, then stop the thread."""
-        self.queue.put(_STOP)
-        self.thread.join(timeout)
+        if self.thread is not None:
+            self.queue.put(_STOP)
+            self.thread.join(timeout)
         self.conn.close()
 
     def _next_batch(self) -> tuple[list[_Item], bool]:

@@ -4,9 +4,9 @@ Profiles of the recorder under load showed mitmproxy's event loop at one full co
 the writer thread's decoding, redaction and commits taking the GIL from it (about a
 tenth of the throughput). Here the proxy's event loop only pickles snapshots onto a
 non-blocking pipe, a batch at a time (one per loop iteration, or fewer under load: see
-`_send_soon`); the child runs the very same `StoreWriter` (prepare, group commit) and
-sends back, per batch, which items were committed, so sync durability still releases a
-response only after its commit.
+`_send_soon`); the child runs the very same `StoreWriter` (prepare, group commit) in its
+one thread and sends back, per batch, which items were committed, so sync durability
+still releases a response only after its commit.
 
 Frames (docgen.capture.frames) are a 4-byte length and a pickle. Parent -> child: the
 settings, then ("items", [(seq, snapshot as a plain tuple), ...]) and finally ("stop",).
@@ -20,14 +20,14 @@ proxy, once everything it received is committed.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import logging
 import os
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,9 @@ from docgen.errors import WsdocError
 
 log = logging.getLogger(__name__)
 START_TIMEOUT_S = 60.0
+# Bytes the child takes from its pipe per read: under the allocator's mmap threshold, so a
+# read does not map and unmap a fresh buffer (three system calls a frame).
+READ_SIZE = 1 << 16
 Done = Callable[[bool], None]
 
 
@@ -71,8 +74,7 @@ class WriterProcess:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         write_frame(self.stdin, {"path": str(self.path), "prepare": prepare,
-                                 "annotate": annotate, "synchronous": synchronous,
-                                 "linger": linger})
+                                 "annotate": annotate, "synchronous": synchronous})
         self._await_ready()
 
     def _await_ready(self) -> None:
@@ -248,43 +250,62 @@ class _Ack:
         pass
 
 
+def item_batches(stdin: io.BufferedReader) -> Iterator[list[tuple[FlowSnapshot, _Ack]]]:
+    """The items of every frame one read finds in the pipe, as one batch (what came while
+    the last batch committed): one commit for them all. Until ("stop",) or the end."""
+    buffer = bytearray()
+    while chunk := stdin.read1(READ_SIZE):
+        buffer += chunk
+        batch: list[tuple[FlowSnapshot, _Ack]] = []
+        stopped = False
+        for message in take_frames(buffer):
+            if message[0] != "items":
+                stopped = True
+                break
+            batch.extend((FlowSnapshot._make(fields), _Ack(seq)) for seq, fields in message[1])
+        if batch:
+            yield batch
+        if stopped:
+            return
+
+
 def child_main() -> int:
     from docgen.capture.writer import StoreWriter
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the proxy stops us in order
     # Frames get their own copy of stdout; anything else printed here goes to stderr.
     stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    assert isinstance(stdin, io.BufferedReader)
     os.dup2(2, 1)
     settings = read_frame(stdin)
     warnings: list[str] = []
-    lock = threading.Lock()
     prepare, annotate = settings["prepare"], settings["annotate"]
     prepare.warn = annotate_warn = warnings.append
     if annotate is not None:
         annotate.warn = annotate_warn
 
     def notify(results: list[tuple[Any, bool]]) -> None:
-        with lock:
-            drained = warnings[:]
-            del warnings[:len(drained)]
-            counts = {"recorded": prepare.recorded,
-                      "redaction_failures": prepare.redaction_failures}
-            try:
-                write_frame(stdout, ("done", [(ack.seq, ok) for ack, ok in results],
-                                     drained, counts))
-            except OSError:  # the proxy is gone (killed): keep committing what came
-                pass
+        drained = warnings[:]
+        del warnings[:]
+        counts = {"recorded": prepare.recorded,
+                  "redaction_failures": prepare.redaction_failures}
+        try:
+            write_frame(stdout, ("done", [(ack.seq, ok) for ack, ok in results],
+                                 drained, counts))
+        except OSError:  # the proxy is gone (killed): keep committing what came
+            pass
 
     try:
+        # One thread reads, prepares, commits and answers: a reader thread handing
+        # each frame to a writer thread cost a wake-up and a GIL hand-over per frame.
         writer = StoreWriter(settings["path"], prepare, settings["synchronous"],
-                             annotate=annotate, notify=notify, linger=settings["linger"])
+                             annotate=annotate, notify=notify, threaded=False)
     except Exception as exc:  # WsdocError, sqlite3 or psycopg errors: one line upstream
         write_frame(stdout, ("error", str(exc).splitlines()[0] if str(exc) else repr(exc)))
         return 2
     write_frame(stdout, ("ready",))
-    while (message := read_frame(stdin)) is not None and message[0] == "items":
-        for seq, fields in message[1]:
-            writer.submit(FlowSnapshot._make(fields), _Ack(seq))
+    for batch in item_batches(stdin):
+        writer.write_now(batch)
     writer.close()
     notify([])  # the last warnings and counts
     return 0

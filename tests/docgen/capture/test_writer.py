@@ -50,3 +50,17 @@ def test_linger_gathers_a_trickle_into_one_batch(tmp_path: Path) -> None:
     assert batches == [3, 3]
     with Store(tmp_path / "w.sqlite") as store:
         assert store.count() == 6
+
+
+def test_unthreaded_writer_commits_in_the_callers_thread_in_batches(tmp_path: Path) -> None:
+    # The writer process's one thread drives it: write_now returns once all is committed.
+    batches: list[tuple[int, str]] = []
+    writer = StoreWriter(tmp_path / "w.sqlite", make, batch_max=4, threaded=False,
+                         notify=lambda results: batches.append(
+                             (len(results), threading.current_thread().name)))
+    assert writer.thread is None
+    writer.write_now([(f"/p{index}", lambda ok: None) for index in range(10)])
+    assert batches == [(4, "MainThread"), (4, "MainThread"), (2, "MainThread")]
+    with Store(tmp_path / "w.sqlite") as store:
+        assert store.count() == 10
+    writer.close()

@@ -17,6 +17,7 @@ import pytest
 from mitmproxy.test import tflow
 
 from docgen.capture import writer_process
+from docgen.capture.frames import frame
 from docgen.capture.prepare import Preparer
 from docgen.capture.snapshot import snapshot
 from docgen.capture.writer_process import WriterProcess
@@ -178,3 +179,20 @@ def test_async_durability_sends_once_per_linger(tmp_path: Path,
     run_async(scenario())
     assert len(committed_ids(store)) == 20
 
+
+
+def test_child_takes_what_one_read_finds_as_one_batch_until_stop() -> None:
+    read_end, write_end = os.pipe()
+    snap = tuple(snapshot(tflow.tflow(resp=True)))
+    with os.fdopen(read_end, "rb") as reader, os.fdopen(write_end, "wb") as writer:
+        writer.write(frame(("items", [(1, snap), (2, snap)])) + frame(("items", [(3, snap)])))
+        writer.flush()
+        batches = writer_process.item_batches(reader)
+        assert [ack.seq for _, ack in next(batches)] == [1, 2, 3]  # two frames, one batch
+        writer.write(frame(("items", [(4, snap)])) + frame(("stop",)) +
+                     frame(("items", [(5, snap)])))
+        writer.flush()
+        last = next(batches)
+        assert [ack.seq for _, ack in last] == [4]
+        assert last[0][0].flow_id == snap[0]
+        assert next(batches, None) is None  # nothing after the stop
