@@ -8,9 +8,11 @@ lists it): `wsdoc import` should not pay for the simulator's aiohttp or the site
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import click
 
-from docgen.cli.group import WsdocGroup
+from docgen.cli.group import WsdocGroup, run_then_exit
 
 COMMANDS = {  # name -> "module:attribute", in the order `wsdoc --help` lists them
     "session": "docgen.cli.session:session",
@@ -34,3 +36,8 @@ COMMANDS = {  # name -> "module:attribute", in the order `wsdoc --help` lists th
 @click.version_option(package_name="wsdoc")
 def main() -> None:
     """Record JSON API traffic through a proxy and publish it as API documentation."""
+
+
+def run() -> NoReturn:
+    """The `wsdoc` console script (tests call `main` itself)."""
+    run_then_exit(main)

@@ -6,10 +6,13 @@ store exit 2; click's usage errors keep their status but lose the usage banner.
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
 import sqlite3
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import click
@@ -71,3 +74,24 @@ class WsdocGroup(click.Group):
 def fail(message: str, code: int) -> NoReturn:
     click.echo(f"wsdoc: error: {message}", err=True)
     sys.exit(code)
+
+
+def run_then_exit(main: Callable[[], object]) -> NoReturn:
+    """The console script: run `main`, then leave without the interpreter's teardown when
+    nothing else runs (one thread). Exit handlers still run and output is flushed; what is
+    skipped is freeing every object and module one by one, 25-40 ms after an OpenAPI of
+    10,000 exchanges, about a twentieth of the command."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int | None) or threading.active_count() > 1:
+        raise SystemExit(code)  # a message to print, or threads Python would wait for
+    atexit._run_exitfuncs()  # type: ignore[attr-defined]  # logging, multiprocessing
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: Python's own exit status for it
+        os._exit(120)
+    os._exit(code or 0)
