@@ -1,7 +1,7 @@
 """Compiles the capture wing's hot modules with mypyc: the tnetstring decoder (flow-file
 imports about 6x faster to decode), and what turns a flow into a stored row: flow-file
 states, snapshots and records, redaction, rows (together about a quarter less CPU per
-imported flow, and the same in the recorder's writer). The rest of the project is plain
+imported flow; the recorder's writer runs them too). The rest of the project is plain
 Python; pyproject.toml holds the metadata.
 
 The extensions are optional: without a C compiler (or without mypyc) the install succeeds
