@@ -130,11 +130,23 @@ class WriterProcess:
         if not batch:
             return
         self.sent_upto = batch[-1][0]
+        waiting = bool(self.unsent)  # the pipe was full: _on_writable is set and sends these
         self.unsent += items_frame(batch)
-        self._flush()
+        if not waiting:
+            self._write_unsent()
+            if self.unsent:
+                assert self.loop is not None
+                self.loop.add_writer(self.stdin.fileno(), self._on_writable)
 
-    def _flush(self) -> None:
+    def _on_writable(self) -> None:
         assert self.loop is not None
+        self._write_unsent()
+        if not self.unsent:
+            self.loop.remove_writer(self.stdin.fileno())
+
+    def _write_unsent(self) -> None:
+        """As much of `unsent` as the pipe takes now (the selector is touched only when it
+        fills or drains, not per frame)."""
         try:
             written = os.write(self.stdin.fileno(), self.unsent)
         except BlockingIOError:
@@ -143,10 +155,6 @@ class WriterProcess:
             self.unsent.clear()
             written = 0
         del self.unsent[:written]
-        if self.unsent:
-            self.loop.add_writer(self.stdin.fileno(), self._flush)
-        else:
-            self.loop.remove_writer(self.stdin.fileno())
 
     def _on_readable(self) -> None:
         try:

@@ -159,6 +159,30 @@ def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
     assert frames == [1, 10]
 
 
+def test_a_frame_bigger_than_the_pipe_goes_on_as_the_pipe_drains(tmp_path: Path) -> None:
+    # The first write takes what the pipe holds; the rest waits for the loop's writer
+    # callback, and the commit (so the acknowledgement) comes only once all of it went.
+    store = tmp_path / "big.sqlite"
+
+    async def scenario() -> bool:
+        writer = WriterProcess(store, Preparer())
+        flow = tflow.tflow(resp=True)
+        flow.response.content = b"x" * (4 << 20)  # far past a pipe's 64 KB
+        committed = asyncio.get_running_loop().create_future()
+        writer.submit(snapshot(flow), committed.set_result)
+        await asyncio.sleep(0)  # sent as far as it goes
+        assert writer.unsent  # the pipe could not take it at once
+        ok = await asyncio.wait_for(committed, 30)
+        assert not writer.unsent
+        # ...and the writer callback is gone with it (remove_writer says whether one was set)
+        assert not asyncio.get_running_loop().remove_writer(writer.stdin.fileno())
+        writer.close()
+        return bool(ok)
+
+    assert run_async(scenario()) is True
+    assert len(committed_ids(store)) == 1
+
+
 def test_async_durability_sends_once_per_linger(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     frames: list[int] = []
