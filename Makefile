@@ -7,7 +7,7 @@ STAMP := $(VENV)/.wsdoc-installed
 .PHONY: demo test bench lint bytecode chromium postgresql clean
 
 # pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
-# The install compiles the capture wing's hot modules with mypyc (setup.py's COMPILED_MODULES,
+# The install compiles the hot modules with mypyc (setup.py's COMPILED_MODULES,
 # one per line): redone when one of them changes.
 COMPILED := $(shell sed -n 's/^ *"\(docgen\/.*\.py\)",$$/\1/p' setup.py)
 $(STAMP): pyproject.toml setup.py $(COMPILED)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from docgen.capture.recent import remember
 from docgen.capture.record import Body, read_json
-from docgen.infer.examples import field_paths
-from docgen.infer.structure import echoed_tokens, identity_values, shape_signature
+from docgen.infer.bodywalks import echoed_tokens, field_paths, identity_values, shape_signature
 
 MAX_ENTRIES = 256
 MAX_CACHED_SIZE = 32 * 1024  # larger bodies are rarely repeated and cost memory to keep

@@ -10,34 +10,11 @@ MAX_SHAPES exchanges per status, each shape's paths capped.
 
 from __future__ import annotations
 
-from typing import Any
-
 from docgen.capture.record import Exchange
 
 MAX_SHAPES = 3  # exchanges kept per status (the best one, then other shapes)
 MAX_STATUSES = 16
-MAX_PATHS = 400  # field paths walked per body
-MAX_DEPTH = 6
 WILDCARD_WIDTH = 100  # `fields=*` asks for everything
-
-
-def field_paths(value: Any) -> frozenset[str]:
-    """The field paths of a JSON value ('/user/devices[]/id'), bounded in number and depth."""
-    found: set[str] = set()
-    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
-    while stack and len(found) < MAX_PATHS:
-        node, path, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            continue
-        if isinstance(node, dict):
-            for key, child in node.items():
-                child_path = f"{path}/{key}"
-                found.add(child_path)
-                stack.append((child, child_path, depth + 1))
-        elif isinstance(node, list):
-            for child in node[:20]:
-                stack.append((child, path + "[]", depth + 1))
-    return frozenset(found)
 
 
 def query_width(exchange: Exchange) -> int:

@@ -26,11 +26,11 @@ Error responses carry generic error bodies, so they are no evidence of shared st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
+from docgen.infer.bodywalks import last_key_word
 from docgen.infer.paths import Decision, Templated, join_decisions, name_params
 
 CANDIDATES = ("ambiguous", "literal-word")  # literal for lack of evidence, not by rule
@@ -38,55 +38,7 @@ ROOT = "resource-root"  # a first segment: only evidence about the value itself 
 PARAM_KEY = "{}"
 MAX_ROUNDS = 8  # each round may promote deeper positions; paths are rarely deeper
 MAX_IDENTITIES = 100_000
-MAX_WALK = 5_000  # JSON nodes walked per body for identity values
-MAX_ECHO_BYTES = 256 * 1024
-_IDENTITY_WORDS = frozenset("id key login name slug username handle uuid uid ref sha".split())
 _WORD = re.compile(r"[a-z]{1,10}")  # a plain word: path vocabulary more than data
-_TOKEN = re.compile(r"[A-Za-z0-9_.~-]+")
-_KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-
-
-@lru_cache(maxsize=4096)  # the keys of a body repeat in every body of its kind
-def is_identity_key(key: str) -> bool:
-    """`login`, `full_name`, `node_id`, `objectId`, `key`: fields that name a resource."""
-    words = _KEY_WORD.findall(key)
-    return bool(words) and words[-1].lower() in _IDENTITY_WORDS
-
-
-def identity_values(document: Any) -> Iterator[tuple[str, str]]:
-    """(key, value) of string identity fields in a parsed JSON body (bounded walk)."""
-    stack, walked = [document], 0
-    while stack and walked < MAX_WALK:
-        value = stack.pop()
-        walked += 1
-        if isinstance(value, dict):
-            for key, child in value.items():
-                if isinstance(child, str) and 0 < len(child) <= 200 and is_identity_key(key):
-                    yield key, child
-                elif isinstance(child, dict | list):
-                    stack.append(child)
-        elif isinstance(value, list):
-            stack.extend(value)
-
-
-def echoed_tokens(content: bytes | None) -> set[str]:
-    """Word-like tokens of a response body, to see whether it quotes a path segment."""
-    if not content or len(content) > MAX_ECHO_BYTES:
-        return set()
-    return set(_TOKEN.findall(content.decode("utf-8", "replace")))
-
-
-def shape_signature(document: Any, depth: int = 2) -> str:
-    """A successful JSON body's shape: keys, and keys of nested objects (2 levels)."""
-    if isinstance(document, dict):
-        if depth == 0:
-            return "{}"
-        inner = ",".join(f"{k}:{shape_signature(document[k], depth - 1)}" for k in sorted(document))
-        return "{" + inner + "}"
-    if isinstance(document, list):
-        items = [i for i in document if isinstance(i, dict)]
-        return "[" + (shape_signature(items[0], depth) if items else "") + "]"
-    return "s"
 
 
 @dataclass
@@ -213,7 +165,7 @@ class Structure:
         # not from `*name` fields elsewhere: `"className": "_User"` names a type of thing,
         # vocabulary of the API; `login`, `key`, `*_id` name one instance.
         if value in self.identities and index + 1 < len(route.decisions) and not \
-                _KEY_WORD.findall(self.identities[value])[-1].lower() == "name":
+                last_key_word(self.identities[value]) == "name":
             return self._promote(key, "body-value", f"recorded bodies carry it as "
                                  f"`{self.identities[value]}`")
         if value in route.echoed:

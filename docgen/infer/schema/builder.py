@@ -37,9 +37,10 @@ from typing import Any
 from genson import SchemaBuilder  # type: ignore[attr-defined]
 from genson.schema.node import SchemaNode
 
+from docgen.infer.bodywalks import bounded
 from docgen.infer.schema import current, genson_api
 from docgen.infer.schema.arrays import EvidenceList
-from docgen.infer.schema.deep import DeepValue, bounded
+from docgen.infer.schema.deep import DeepValue
 from docgen.infer.schema.genson_api import merge_nodes
 from docgen.infer.schema.objects import EvidenceObject
 from docgen.infer.schema.scalars import EvidenceNumber, EvidenceString

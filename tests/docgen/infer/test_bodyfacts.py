@@ -6,9 +6,8 @@ from docgen.capture.record import ABSENT, Body
 from docgen.capture.synthetic import synthetic_traffic
 from docgen.infer import bodyfacts
 from docgen.infer.bodyfacts import BodyFacts, RecentBodies
+from docgen.infer.bodywalks import echoed_tokens, field_paths, identity_values, shape_signature
 from docgen.infer.builder import ModelBuilder
-from docgen.infer.examples import field_paths
-from docgen.infer.structure import echoed_tokens, identity_values, shape_signature
 from docgen.infer.summary import dump_summary, load_summary
 
 

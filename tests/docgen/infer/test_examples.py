@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from docgen.infer.examples import MAX_SHAPES, ExamplePicker, field_paths, query_width
+from docgen.infer.bodywalks import field_paths
+from docgen.infer.examples import MAX_SHAPES, ExamplePicker, query_width
 from tests.support.site_models import exchange
 
 URIS = {"statusCode": 0, "uris": ["http://x/api/v2/users/a"]}
@@ -37,8 +38,3 @@ def test_shapes_are_bounded_and_a_richer_new_shape_replaces_the_poorest() -> Non
     kept = pick(*(exchange("GET", "/x", 200, body) for body in bodies))
     assert len(kept) == MAX_SHAPES
     assert [len(ex.response_body.json()) for ex in kept] == [6, 5, 4]
-
-
-def test_field_paths_walk_nested_objects_and_arrays() -> None:
-    assert field_paths(FULL) == {"/statusCode", "/users", "/users[]/id", "/users[]/userName",
-                                 "/users[]/roles"}

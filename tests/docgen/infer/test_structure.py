@@ -9,7 +9,6 @@ from docgen.capture.record import Exchange
 from docgen.capture.synthetic import exchange
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
-from docgen.infer.structure import is_identity_key, shape_signature
 
 GENERIC = Config(profile_name="generic")
 
@@ -82,11 +81,3 @@ def test_web_services_pair_of_unknown_channels_stays_literal() -> None:
     found = templates([exchange("GET", f"/api/v2/me/channels/{c}", error, status=404)
                        for c in ("chat", "email")], Config())
     assert found == {("GET", "/api/v2/me/channels/chat"), ("GET", "/api/v2/me/channels/email")}
-
-
-def test_identity_keys_and_shapes() -> None:
-    assert all(map(is_identity_key, ["id", "login", "full_name", "objectId", "node_id", "key"]))
-    assert not any(map(is_identity_key, ["state", "created_at", "url", "items"]))
-    assert shape_signature({"results": [{"b": 1, "a": 2}]}) == \
-        shape_signature({"results": [{"a": 5, "b": 9}]})
-    assert shape_signature({"a": 1}) != shape_signature({"b": 1})
