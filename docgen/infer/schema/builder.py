@@ -69,6 +69,15 @@ def combine(schemas: list[dict[str, Any]]) -> dict[str, Any]:
 class _EvidenceNode(SchemaNode):
     SETTINGS = SchemaSettings()
 
+    def add_object(self, obj: Any) -> SchemaNode:
+        # A node mostly sees a type it has seen before: ask its strategies directly, as
+        # genson would, without genson's lookup by name ("match_" + kind) per node walked.
+        for strategy in genson_api.active_strategies(self):
+            if strategy.match_object(obj):
+                strategy.add_object(obj)
+                return self
+        return super().add_object(obj)  # type: ignore[no-any-return]
+
     def to_schema(self) -> dict[str, Any]:
         return combine([strategy.to_schema()
                         for strategy in genson_api.active_strategies(self)])

@@ -8,11 +8,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from genson.schema.node import SchemaNode
 
 from docgen.capture.record import Body, read_json
 from docgen.capture.synthetic import exchange
 from docgen.infer.builder import build_model
 from docgen.infer.fields import field_docs
+from docgen.infer.schema import genson_api
 from docgen.infer.schema.builder import EvidenceSchemaBuilder, infer_schema
 from docgen.infer.schema.scalars import EvidenceString
 from docgen.infer.schema.settings import X_SEEN, SchemaSettings
@@ -212,3 +214,20 @@ def test_merged_builders_equal_one_builder(seed: int) -> None:
         VALIDATOR(left.schema()).validate(sample)
     assert {d.path: d.presence for d in field_docs(left.schema())} == \
         {d.path: d.presence for d in field_docs(whole.schema())}
+
+
+def test_a_node_dispatches_as_genson_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    samples: list[Any] = [{"a": 1, "b": [1, "x", None]}, {"a": "s", "b": []}, 3, None,
+                          {"a": 2.5, "b": [{"c": True}]}, "t", [1], {"a": None}]
+    fast = EvidenceSchemaBuilder(SchemaSettings(enum_min_samples=2))
+    for sample in samples:
+        fast.add_sample(sample)
+    node_class = type(genson_api.root(fast))
+    # genson's own lookup (by name, per node) for the same samples, in a twin builder
+    monkeypatch.setattr(node_class, "add_object", SchemaNode.add_object)
+    plain = EvidenceSchemaBuilder(SchemaSettings(enum_min_samples=2))
+    for sample in samples:
+        plain.add_sample(sample)
+    assert fast.schema() == plain.schema()
+    assert [type(s) for s in genson_api.active_strategies(genson_api.root(fast))] == \
+        [type(s) for s in genson_api.active_strategies(genson_api.root(plain))]
