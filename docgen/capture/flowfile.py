@@ -20,15 +20,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from docgen.capture import tnetstring
 from docgen.capture.snapshot import FlowSnapshot
 
 READ_SIZE = 1 << 20  # bytes read from the file at a time
-MAX_DIGITS = tnetstring.MAX_DIGITS
-CURRENT_VERSION = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
-HTTP2 = (b"HTTP/2.0", b"HTTP/3")
+MAX_DIGITS: Final = tnetstring.MAX_DIGITS
+CURRENT_VERSION: Final = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
+HTTP2: Final = (b"HTTP/2.0", b"HTTP/3")
 
 
 class FlowFileError(ValueError):
@@ -84,7 +84,7 @@ def _length(digits: bytes) -> int:
 
 # What state_snapshot reads of a current-format record; the rest (server connection,
 # certificates, websocket messages, metadata) is skipped undecoded.
-WANTED: dict[str, Any] = {
+WANTED: Final[dict[str, Any]] = {
     "version": None, "type": None, "id": None, "error": None, "request": None,
     "response": None, "client_conn": {"peername": None},
 }

@@ -21,7 +21,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode
 
 from docgen.capture import fastjson
@@ -31,32 +31,33 @@ from docgen.capture.secretnames import ALWAYS_MASKED, plural_secret, secret_head
 
 # Brackets mark it as a placeholder for secret scanners (detect-secrets ignores it)
 # and for readers; it is never a plausible real value.
-MASK = "[REDACTED]"
+MASK: Final = "[REDACTED]"
 # Headers whose value names another header rather than carrying a secret (Web Services'
 # `X-CSRF-HEADER: X-CSRF-TOKEN`); keeping them keeps the docs true.
-NOT_SECRET_HEADERS = frozenset({"x-csrf-header"})
+NOT_SECRET_HEADERS: Final = frozenset({"x-csrf-header"})
 # Every pattern starts with a literal and bounds its repeats, so scanning a 10 MB body
 # stays linear (a leading `[\w]*` would backtrack quadratically on long runs).
 # JWT candidates: a run of base64url-and-dot characters starting with `eyJ` (a JSON
 # header); non-overlapping, so linear. `_mask_jwt` decides on the dot-separated parts.
-JWT_CANDIDATE_RE = re.compile(r"eyJ[A-Za-z0-9_.-]*")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+JWT_CANDIDATE_RE: Final = re.compile(r"eyJ[A-Za-z0-9_.-]*")
+_TIMESTAMP: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
                         r"(?:Z|[+-]\d{2}:?\d{2})?)?")
-_URL = re.compile(r"https?://[^\s@?#]{1,2048}")  # no user info, no query that could carry one
-_ENUM_WORD = re.compile(r"[a-z]{1,12}(?:[_-][a-z]{1,12})?")
-MAX_KEPT = 1000  # names remembered in Redactor.kept
-MAX_NAMES = 50_000  # names whose verdict is remembered (they repeat across flows)
-MAX_BODIES = 256  # recent bodies whose redacted content is remembered
-MAX_REMEMBERED_BODY = 16 * 1024  # larger ones are redacted afresh (memory: at most 8 MB)
-USERINFO_RE = re.compile(r"(?P<pre>://[^/\s:@\"'<>]{0,256}:)(?P<pw>[^/\s@\"'<>]{1,1024})@")
+# No user info, no query that could carry one:
+_URL: Final = re.compile(r"https?://[^\s@?#]{1,2048}")
+_ENUM_WORD: Final = re.compile(r"[a-z]{1,12}(?:[_-][a-z]{1,12})?")
+MAX_KEPT: Final = 1000  # names remembered in Redactor.kept
+MAX_NAMES: Final = 50_000  # names whose verdict is remembered (they repeat across flows)
+MAX_BODIES: Final = 256  # recent bodies whose redacted content is remembered
+MAX_REMEMBERED_BODY: Final = 16 * 1024  # larger ones are redacted afresh (memory: at most 8 MB)
+USERINFO_RE: Final = re.compile(r"(?P<pre>://[^/\s:@\"'<>]{0,256}:)(?P<pw>[^/\s@\"'<>]{1,1024})@")
 # For bodies that are not JSON: `password=...`, `"token": "..."`, `secret: ...`.
-TEXT_SECRET_RE = re.compile(
+TEXT_SECRET_RE: Final = re.compile(
     rb"(?i)(?P<key>(?:password|passwd|secret|token|api[-_]?key|session|csrf)[\w.-]{0,64}"
     rb"[\"']?[ \t]{0,16}[:=][ \t]{0,16}[\"']?)(?P<value>[^\"'&\s,;<>}\]]+)"
 )
 
 
-_UNKNOWN = object()
+_UNKNOWN: Final = object()
 
 
 class RedactionError(Exception):

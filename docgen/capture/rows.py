@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii as _quote  # type: ignore[attr-defined]
 from types import NoneType
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -39,7 +39,7 @@ COLUMNS = ", ".join(WRITE_COLUMNS)
 # A record already in the store (same content hash) is skipped, in one statement per batch.
 INSERT_SQL = (f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * len(WRITE_COLUMNS))})"
               " ON CONFLICT DO NOTHING")
-HASH = len(WRITE_COLUMNS) - 1  # index of the content hash in a row
+HASH: Final = len(WRITE_COLUMNS) - 1  # index of the content hash in a row
 MAX_REMEMBERED_PAIRS = 1024  # distinct header/query texts kept decoded (see _pairs)
 _PAIRS: dict[str, tuple[tuple[str, str], ...]] = {}
 Row = tuple[Any, ...]

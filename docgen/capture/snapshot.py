@@ -13,7 +13,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from mitmproxy.net.http import url
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # importing mitmproxy.http costs half a second `wsdoc import`
 
 from docgen.capture.record import Body, Exchange, Pairs
 
-CHUNK = 256  # compressed bytes fed per step, so one step's output stays small
+CHUNK: Final = 256  # compressed bytes fed per step, so one step's output stays small
 
 
 class BodyTooLarge(Exception):

@@ -15,11 +15,11 @@ decode a value whole, or again a dict of wanted keys for a nested dict.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-MAX_DIGITS = 12  # as mitmproxy: a longer length prefix is not a tnetstring
-MAX_DEPTH = 64  # flow states nest a few levels; deeper input is not a flow
-COMPILED = not __file__.endswith(".py")
+MAX_DIGITS: Final = 12  # as mitmproxy: a longer length prefix is not a tnetstring
+MAX_DEPTH: Final = 64  # flow states nest a few levels; deeper input is not a flow
+COMPILED: Final = not __file__.endswith(".py")
 
 
 def decode(data: bytes, pos: int, wanted: dict[str, Any] | None = None) -> tuple[Any, int]:

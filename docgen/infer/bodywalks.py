@@ -15,17 +15,18 @@ the callers' modules stay plain Python.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
-MAX_PATHS = 400  # field paths walked per body
-MAX_PATH_DEPTH = 6
-MAX_WALK = 5_000  # JSON nodes walked per body for identity values
-MAX_ECHO_BYTES = 256 * 1024
-MAX_KNOWN_KEYS = 4096  # keys remembered as identity keys or not (they repeat per body kind)
-_IDENTITY_WORDS = frozenset("id key login name slug username handle uuid uid ref sha".split())
-_TOKEN = re.compile(r"[A-Za-z0-9_.~-]+")
-_KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_identity_keys: dict[str, bool] = {}
+MAX_PATHS: Final = 400  # field paths walked per body
+MAX_PATH_DEPTH: Final = 6
+MAX_WALK: Final = 5_000  # JSON nodes walked per body for identity values
+MAX_ECHO_BYTES: Final = 256 * 1024
+MAX_KNOWN_KEYS: Final = 4096  # keys remembered as identity keys or not (they repeat per body kind)
+_IDENTITY_WORDS: Final = frozenset(
+    "id key login name slug username handle uuid uid ref sha".split())
+_TOKEN: Final = re.compile(r"[A-Za-z0-9_.~-]+")
+_KEY_WORD: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_identity_keys: Final[dict[str, bool]] = {}
 
 
 def field_paths(value: Any) -> frozenset[str]:
@@ -106,7 +107,7 @@ class Deep:
     """Stands in for a container nested deeper than the limit (`DEEP`, the only one)."""
 
 
-DEEP = Deep()
+DEEP: Final = Deep()
 
 
 def bounded(value: Any, max_depth: int, depth: int = 1) -> Any:
