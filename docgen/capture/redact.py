@@ -41,7 +41,7 @@ NOT_SECRET_HEADERS: Final = frozenset({"x-csrf-header"})
 # header); non-overlapping, so linear. `_mask_jwt` decides on the dot-separated parts.
 JWT_CANDIDATE_RE: Final = re.compile(r"eyJ[A-Za-z0-9_.-]*")
 _TIMESTAMP: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-                        r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+                               r"(?:Z|[+-]\d{2}:?\d{2})?)?")
 # No user info, no query that could carry one:
 _URL: Final = re.compile(r"https?://[^\s@?#]{1,2048}")
 _ENUM_WORD: Final = re.compile(r"[a-z]{1,12}(?:[_-][a-z]{1,12})?")
