@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from http.cookies import SimpleCookie
 
 from docgen.capture.record import Exchange
@@ -43,13 +44,15 @@ def cookie_names(set_cookie: str) -> list[str]:
     return [name] if name and ";" not in name else []
 
 
-def sent_cookies(cookie: str) -> list[str]:
+@lru_cache(maxsize=256)  # a client sends the same Cookie header with every request
+def sent_cookies(cookie: str) -> tuple[str, ...]:
+    """Names of the cookies a `Cookie` header sends (none when it does not parse)."""
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie)
     except Exception:  # noqa: BLE001 - recorded text; a bad cookie header is just skipped
-        return []
-    return list(jar)
+        return ()
+    return tuple(jar)
 
 
 class SessionCollector:

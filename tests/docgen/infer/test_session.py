@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from docgen.infer.builder import build_model
 from docgen.infer.config import Config
+from docgen.infer.session import sent_cookies
 from tests.support.site_models import MASK, session_capture
 
 
@@ -41,3 +42,9 @@ def test_response_headers_per_status_and_defaults_not_required() -> None:
     model = build_model([typed], Config())
     ep = model.endpoint("GET", "/api/v2/me")
     assert ep is not None and [p.name for p in ep.operations[0].request_headers] == ["accept"]
+
+
+def test_sent_cookie_names_and_a_header_that_does_not_parse() -> None:
+    assert sent_cookies("JSESSIONID=[REDACTED]; lang=en") == ("JSESSIONID", "lang")
+    assert sent_cookies("JSESSIONID=[REDACTED]; lang=en") == ("JSESSIONID", "lang")  # cached
+    assert sent_cookies('a="unterminated') == () and sent_cookies("") == ()
