@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from json.encoder import encode_basestring_ascii as _quote  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, Final
 
 import orjson
@@ -41,6 +41,8 @@ INSERT_SQL = (f"INSERT INTO exchanges ({COLUMNS}) VALUES ({', '.join('?' * len(W
 HASH: Final = len(WRITE_COLUMNS) - 1  # index of the content hash in a row
 MAX_REMEMBERED_PAIRS = 1024  # distinct header/query texts kept decoded (see _pairs)
 _PAIRS: dict[str, tuple[tuple[str, str], ...]] = {}
+# Final: compiled code holds it, instead of a module-dict lookup per header name and value
+_quote: Final = encode_basestring_ascii
 Row = tuple[Any, ...]
 
 # What each value of `SELECT id, READ_COLUMNS` may be, as both engines return them (`_fits`).
@@ -67,8 +69,8 @@ def row_hash(content: Sequence[Any]) -> bytes:
     in a JSON array of the fields (orjson: a few microseconds a row) and then their bytes;
     what orjson refuses (a lone surrogate, an integer past 64 bits) through repr instead."""
     digest = hashlib.blake2b(digest_size=16)
-    bodies = [value for value in content if value.__class__ is bytes]
-    shape = [len(value) if value.__class__ is bytes else value for value in content]
+    bodies = [value for value in content if type(value) is bytes]
+    shape = [len(value) if type(value) is bytes else value for value in content]
     try:
         digest.update(orjson.dumps(shape))
     except orjson.JSONEncodeError:
