@@ -1,5 +1,6 @@
-"""Nesting beyond `max_depth`: values are cut before genson sees them and documented as
-"not inferred" with the limit, so hostile bodies cannot recurse without bound."""
+"""Nesting beyond `max_depth`: values are cut before genson sees them (`bounded` in
+docgen.infer.bodywalks puts `DEEP` in their place) and documented as "not inferred" with
+the limit, so hostile bodies cannot recurse without bound."""
 
 from __future__ import annotations
 
