@@ -41,6 +41,12 @@ from docgen.capture.schema import (
 )
 from docgen.errors import WsdocError
 
+# A new store's page size. SQLite's default 4 KB made a 10,000-flow import write its WAL
+# and checkpoint in 5,921 calls and an OpenAPI build read it in 5,083; 16 KB pages take a
+# quarter of those (strace). An existing store keeps the size it was made with.
+PAGE_SIZE = 16 * 1024
+WAL_BYTES = 16 << 20  # WAL written between automatic checkpoints, whatever the page size
+
 # Where the other modules import them from, as before the split into rows and schema.
 __all__ = ["COLUMNS", "INSERT_SQL", "MIGRATIONS", "SCHEMA_VERSION", "Connection",
            "discard_if_empty", "to_row", "with_provenance"]
@@ -64,11 +70,13 @@ def connect(
             conn = open_readonly(target)
         else:
             conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: only a new file takes it
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={synchronous}")
             # Checkpoint less often: small group commits rewrite the same last pages,
             # and a bigger WAL lets a checkpoint write each of them to the file once.
-            conn.execute("PRAGMA wal_autocheckpoint=4000")
+            page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_BYTES // page}")
             migrate(conn)
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

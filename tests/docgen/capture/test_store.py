@@ -7,7 +7,15 @@ import pytest
 
 from docgen.capture.merge import content_hash
 from docgen.capture.record import Body, Exchange
-from docgen.capture.store import COLUMNS, SCHEMA_VERSION, Store, to_row, transaction
+from docgen.capture.store import (
+    COLUMNS,
+    PAGE_SIZE,
+    SCHEMA_VERSION,
+    WAL_BYTES,
+    Store,
+    to_row,
+    transaction,
+)
 from docgen.errors import WsdocError
 from tests.support.store_files import listing, make_store
 
@@ -197,3 +205,22 @@ def test_a_reader_that_closes_while_a_writer_works_removes_nothing_it_uses(
     with Store(path, readonly=True) as again:
         assert [ex.path for ex in again.exchanges()] == ["/p/0", "/p/1", "/p/2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sqlite"]
+
+
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    with Store(tmp_path / "new.sqlite") as new:
+        new.append([sample(0)])
+        assert new.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        assert new.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == \
+            WAL_BYTES // PAGE_SIZE
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)  # SQLite's default pages, as stores were made before
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    with Store(old) as reopened:
+        reopened.append([sample(1)])
+        assert reopened.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert reopened.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == \
+            WAL_BYTES // 4096
+        assert [ex.path for ex in reopened.exchanges()] == ["/p/1"]
