@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from docgen.capture.recent import remember
+
 MAX_PATHS: Final = 400  # field paths walked per body
 MAX_PATH_DEPTH: Final = 6
 MAX_WALK: Final = 5_000  # JSON nodes walked per body for identity values
 MAX_ECHO_BYTES: Final = 256 * 1024
-MAX_KNOWN_KEYS: Final = 4096  # keys remembered as identity keys or not (they repeat per body kind)
+MAX_KNOWN_KEYS: Final = 4096  # keys' verdicts kept (they repeat in every body of a kind)
 _IDENTITY_WORDS: Final = frozenset(
     "id key login name slug username handle uuid uid ref sha".split())
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_.~-]+")
@@ -58,9 +60,8 @@ def is_identity_key(key: str) -> bool:
     """`login`, `full_name`, `node_id`, `objectId`, `key`: fields that name a resource."""
     known = _identity_keys.get(key)
     if known is None:
-        known = last_key_word(key) in _IDENTITY_WORDS
-        if len(_identity_keys) < MAX_KNOWN_KEYS:
-            _identity_keys[key] = known
+        known = remember(_identity_keys, key, last_key_word(key) in _IDENTITY_WORDS,
+                         MAX_KNOWN_KEYS)
     return known
 
 
