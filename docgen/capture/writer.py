@@ -74,6 +74,9 @@ class StoreWriter:
             self.thread.start()
 
     def submit(self, payload: Any, done: Done | None = None) -> None:
+        if self.thread is None:  # no thread takes from the queue: written here and now
+            self.write_now([(payload, done)])
+            return
         self.queue.put(_Item(payload, done))
 
     def write_now(self, items: Sequence[tuple[Any, Done | None]]) -> None:

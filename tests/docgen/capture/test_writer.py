@@ -64,3 +64,13 @@ def test_unthreaded_writer_commits_in_the_callers_thread_in_batches(tmp_path: Pa
     with Store(tmp_path / "w.sqlite") as store:
         assert store.count() == 10
     writer.close()
+
+
+def test_an_unthreaded_writer_writes_what_is_submitted_at_once(tmp_path: Path) -> None:
+    results: list[bool] = []
+    writer = StoreWriter(tmp_path / "w.sqlite", make, threaded=False)
+    writer.submit("/p", results.append)
+    assert results == [True]  # not left in a queue that no thread takes from
+    with Store(tmp_path / "w.sqlite") as store:
+        assert store.count() == 1
+    writer.close()
