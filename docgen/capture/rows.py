@@ -14,8 +14,8 @@ inside inference.
 
 from __future__ import annotations
 
-import hashlib
 import json
+from _blake2 import blake2b  # hashlib's own blake2b, without hashlib's OpenSSL start-up (ms)
 from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, Final
@@ -68,7 +68,7 @@ def row_hash(content: Sequence[Any]) -> bytes:
     """16 bytes over a row's content fields, in their fixed order: bodies as their length
     in a JSON array of the fields (orjson: a few microseconds a row) and then their bytes;
     what orjson refuses (a lone surrogate, an integer past 64 bits) through repr instead."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     bodies = [value for value in content if type(value) is bytes]
     shape = [len(value) if type(value) is bytes else value for value in content]
     try:

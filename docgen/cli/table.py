@@ -9,8 +9,6 @@ wrapped under the template. A template too long for the line is cut in the middl
 
 from __future__ import annotations
 
-import textwrap
-
 WIDTH = 100
 GAP = "  "
 HEADER = ("METHOD", "TEMPLATE", "SAMPLES", "STATUSES")
@@ -28,6 +26,8 @@ def cut_middle(text: str, width: int) -> str:
 
 def render(rows: list[Row], width: int = WIDTH) -> list[str]:
     """Lines of the table, none longer than `width`."""
+    import textwrap  # here, not when any command starts
+
     cells = [HEADER, *(row[:4] for row in rows)]
     method_w, samples_w, status_w = (max(len(c[i]) for c in cells) for i in (0, 2, 3))
     status_w = min(status_w, width // 4)

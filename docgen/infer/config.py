@@ -23,7 +23,6 @@ so changing them re-templates captures that were recorded before the change.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,6 +164,8 @@ def load_config(path: str | Path | None = None, start: str | Path | None = None)
 
 
 def _read(path: Path) -> Config:
+    import tomllib  # here, not at start-up: most runs read no config file
+
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)

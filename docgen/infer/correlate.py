@@ -24,7 +24,6 @@ belongs to that operation, not to the one before it.
 
 from __future__ import annotations
 
-import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -238,6 +237,8 @@ class Aggregate:
                 self.sequences[steps] += count
 
     def summary(self) -> EventSummary:
+        import statistics  # here, not at start-up: it imports random, fractions and decimal
+
         kinds = sorted(self.kinds.items(), key=lambda item: (-item[1].samples,
                                                              item[1].first_seen))
         events = [EventDoc(

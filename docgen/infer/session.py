@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
-from http.cookies import SimpleCookie
 
 from docgen.capture.record import Exchange
 from docgen.infer.accumulators import auth_kind
@@ -47,6 +46,8 @@ def cookie_names(set_cookie: str) -> list[str]:
 @lru_cache(maxsize=256)  # a client sends the same Cookie header with every request
 def sent_cookies(cookie: str) -> tuple[str, ...]:
     """Names of the cookies a `Cookie` header sends (none when it does not parse)."""
+    from http.cookies import SimpleCookie  # here, not at start-up: few APIs send cookies
+
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie)
@@ -89,10 +90,11 @@ class SessionCollector:
                 if counts is None:
                     counts = self.sent_headers[name] = Counter()
                 counts[method] += 1
-        for cookie in sent_cookies(exchange.header("cookie") or ""):
+        cookie_header = exchange.header("cookie")
+        for cookie in sent_cookies(cookie_header) if cookie_header else ():
             if cookie in self.cookies:
                 self.cookies[cookie].sent += 1
-        if method in UNSAFE and exchange.status is not None and exchange.header("cookie"):
+        if method in UNSAFE and exchange.status is not None and cookie_header:
             for lower in self.answered:
                 if lower not in names:
                     self.missing.setdefault(lower, Counter())[exchange.status] += 1
