@@ -36,10 +36,11 @@ def _same(plans: Iterable[PagePlan]) -> Iterable[PagePlan]:
     return plans
 
 
-def read_model(store: str | Path, config: Config | None = None) -> ApiModel:
+def read_model(store: str | Path, config: Config | None = None,
+               meanwhile: Callable[[], object] | None = None) -> ApiModel:
     """The docs model of everything in a store (opened read-only), on every core for a
-    big one (docgen.infer.parallel)."""
-    return store_model(store, config or Config())
+    big one (docgen.infer.parallel; `meanwhile` as there)."""
+    return store_model(store, config or Config(), meanwhile=meanwhile)
 
 
 def store_openapi(store: str | Path, config: Config | None = None) -> dict[str, Any]:

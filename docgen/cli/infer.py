@@ -19,7 +19,7 @@ from docgen.infer.builder import ModelBuilder
 from docgen.infer.config import load_config
 from docgen.infer.model import ApiModel, Endpoint
 from docgen.pipeline import read_model
-from docgen.publish.openapi import dumps, to_openapi
+from docgen.publish.openapi import dumps, load_emitter, to_openapi
 
 
 @click.command("explain-path")
@@ -87,8 +87,9 @@ def openapi(store: str, config_path: str | None, output: str) -> None:
     suffix = Path(output).suffix.lower()
     if suffix not in (".json", ".yaml", ".yml"):
         raise WsdocError(f"--output must end in .json, .yaml or .yml: {output}")
-    model = read_model(store, load_config(config_path))
-    text = dumps(to_openapi(model), yaml_output=suffix != ".json")
+    yaml_output = suffix != ".json"
+    model = read_model(store, load_config(config_path), lambda: load_emitter(yaml_output))
+    text = dumps(to_openapi(model), yaml_output)
     Path(output).write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}: {len(model.endpoints)} endpoints "
                f"from {model.exchange_count} exchanges")

@@ -10,7 +10,7 @@ stores (whose ids may commit out of order) are built in this process alone.
 from __future__ import annotations
 
 import multiprocessing
-import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -41,10 +41,15 @@ def parts_for(store: Store) -> int:
 
 
 def store_model(store: str | Path, config: Config, parts: int | None = None,
-                warmup: int | None = None) -> ApiModel:
+                warmup: int | None = None, meanwhile: Callable[[], object] | None = None
+                ) -> ApiModel:
     """The docs model of everything in a store (opened read-only), built in `parts`
     processes (default: `parts_for`) after a warm-up of `warmup` exchanges (default: a
-    twentieth of the store; fewer than the store holds)."""
+    twentieth of the store; fewer than the store holds).
+
+    `meanwhile` is called once, when this process has done its own part and would wait
+    for the others' (after the model, in a one-process build): the caller's next step can
+    get ready there, e.g. import what writes the model out."""
     with Store(store, readonly=True) as opened:
         upto = opened.last_id()
         if parts is None:
@@ -52,11 +57,14 @@ def store_model(store: str | Path, config: Config, parts: int | None = None,
         if parts <= 1:
             passes = Passes.start(ModelBuilder(config))
             passes.add_all(opened.exchanges(upto=upto))
-            return passes.finish()
+            model = passes.finish()
+            if meanwhile is not None:
+                meanwhile()
+            return model
         count = opened.count(upto)
     warmup = count // WARMUP if warmup is None else min(warmup, count - 1)
     with frozen_heap():
-        return _split(opened.path, config, Plan(parts, upto, max(warmup, 0)))
+        return _split(opened.path, config, Plan(parts, upto, max(warmup, 0)), meanwhile)
 
 
 class Plan(NamedTuple):
@@ -65,7 +73,8 @@ class Plan(NamedTuple):
     warmup: int  # exchanges every part folds whole (Partition)
 
 
-def _split(location: str | Path, config: Config, plan: Plan) -> ApiModel:
+def _split(location: str | Path, config: Config, plan: Plan,
+           meanwhile: Callable[[], object] | None) -> ApiModel:
     context = multiprocessing.get_context("fork")
     children: list[tuple[BaseProcess, Connection]] = []
     try:
@@ -83,6 +92,8 @@ def _split(location: str | Path, config: Config, plan: Plan) -> ApiModel:
         with Store(location, readonly=True) as opened:
             passes.add_all(opened.exchanges(upto=plan.upto))
         outbox.close()
+        if meanwhile is not None:
+            meanwhile()
         others = [_received(conn) for _, conn in children]
     finally:
         for child, conn in children:
@@ -127,6 +138,8 @@ def _run_part(conn: Connection, location: str | Path, config: Config) -> None:
     except EOFError:  # part 0 stopped (its own error says why)
         return
     except Exception:  # a defect: the parent raises it with this process's traceback
+        import traceback  # here, not at start-up: only a defect needs it
+
         payload = _DEFECT + traceback.format_exc().encode()
     try:
         conn.send_bytes(payload)

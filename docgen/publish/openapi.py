@@ -324,6 +324,13 @@ def _example_name(op: Operation) -> str:
     return safe_key(op.name) if op.name else "example"
 
 
+def load_emitter(yaml_output: bool) -> None:
+    """Import what `dumps` needs: PyYAML takes tens of milliseconds to import, which
+    `wsdoc openapi` spends while its other build processes finish (docgen.infer.parallel)."""
+    if yaml_output:
+        import yaml  # noqa: F401
+
+
 def dumps(document: Json, yaml_output: bool) -> str:
     """Serialise for `wsdoc openapi -o FILE.json|.yaml`."""
     if yaml_output:

@@ -90,6 +90,23 @@ def test_identities_beyond_the_cap_merge_as_one_builder_keeps_them(
             document(alone)
 
 
+@pytest.mark.parametrize("parts", [1, 2])
+def test_meanwhile_runs_once_while_the_other_parts_finish(
+        synthetic_store: Path, monkeypatch: pytest.MonkeyPatch, parts: int) -> None:
+    events: list[str] = []
+    received = parallel._received
+
+    def noted(conn: Any) -> ModelBuilder:
+        events.append("received")
+        return received(conn)
+
+    monkeypatch.setattr(parallel, "_received", noted)
+    model = store_model(synthetic_store, Config(), parts=parts,
+                        meanwhile=lambda: events.append("meanwhile"))
+    assert events == ["meanwhile", *["received"] * (parts - 1)]
+    assert model == store_model(synthetic_store, Config(), parts=1)
+
+
 def test_a_store_growing_during_the_build_is_read_up_to_where_it_started(
         synthetic_store: Path, tmp_path: Path) -> None:
     copy = tmp_path / "growing.sqlite"
