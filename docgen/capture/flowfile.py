@@ -73,6 +73,26 @@ def records(handle: IO[bytes]) -> Iterator[bytes]:
         buffer, pos = buffer[pos:] + block, 0
 
 
+def record_spans(handle: IO[bytes], size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of each top-level record of a seekable stream of `size` bytes,
+    as `records` cuts them, found by their length prefixes alone: the bodies between
+    are skipped, not read (a process that converts records reads its own)."""
+    start = 0
+    while start < size:
+        handle.seek(start)
+        prefix = handle.read(MAX_DIGITS + 1)
+        colon = prefix.find(b":")
+        if colon < 0:
+            if len(prefix) > MAX_DIGITS:
+                raise FlowFileError("not a tnetstring: missing or invalid length prefix")
+            raise FlowFileError(f"not a tnetstring: last {size - start} bytes cut short")
+        end = start + colon + 2 + _length(prefix[:colon])
+        if end > size:
+            raise FlowFileError(f"not a tnetstring: last {size - start} bytes cut short")
+        yield start, end
+        start = end
+
+
 def _length(digits: bytes) -> int:
     if not digits.isdigit():
         raise FlowFileError(f"not a tnetstring: invalid length prefix {digits[:20]!r}")

@@ -1,11 +1,13 @@
 """Decode and redact imported flows on every core, in order, with memory kept flat.
 
-The parent process only cuts the flow file into raw records (`flowfile.records`, a length
-prefix per record) and inserts finished rows; worker processes do the costly part: decode
-the tnetstring, build the snapshot and the record (`to_exchange`, as the recorder does),
-redact it and turn it into a store row. Rows, not `Exchange` objects, come back because
-they pickle several times cheaper. At most `2 × workers` chunks are in flight, so a 2 GB
-file never sits in memory, and results are taken in file order so ids follow the file.
+The parent process only finds where records start and end (`flowfile.record_spans`, by
+their length prefixes: bodies are not read there) and inserts finished rows; worker
+processes read their stretch of the file themselves and do the costly part: cut it into
+records, decode each tnetstring, build the snapshot and the record (`to_exchange`, as the
+recorder does), redact it and turn it into a store row. Rows, not `Exchange` objects, come
+back because they pickle several times cheaper; the file's bytes never cross a pipe. At most
+`2 × workers` chunks are in flight, so a 2 GB file never sits in memory, and results are
+taken in file order so ids follow the file.
 
 Workers are forked: they inherit the parent's `Redactor`, session key included, so a
 session tag is the same whichever process computed it.
@@ -13,7 +15,9 @@ session tag is the same whichever process computed it.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
@@ -34,17 +38,20 @@ ROWS_PER_TRANSACTION = 1000  # the last one is inserted after all work: kept sho
 MIN_PARALLEL_BYTES = 4 << 20  # below this a pool costs more than it saves
 Row = tuple[Any, ...]
 Converted = tuple[list[Row], int]  # rows, and how many exchanges could not be redacted
+Span = tuple[int, int]  # (start, end) offsets of whole records in the flow file
 
 
 # -- one chunk (runs in a worker, or in-process for small files) --------------------------
 
 _redactor = Redactor()
 _max_body = 0
+_source: Path | None = None
+_handle: io.BufferedReader | None = None  # the worker's own handle on the flow file
 
 
-def _setup(redactor: Redactor, max_body: int) -> None:
-    global _redactor, _max_body
-    _redactor, _max_body = redactor, max_body
+def _setup(redactor: Redactor, max_body: int, source: Path) -> None:
+    global _redactor, _max_body, _source, _handle
+    _redactor, _max_body, _source, _handle = redactor, max_body, source, None
 
 
 def redacted_rows(exchanges: Iterable[Exchange], redactor: Redactor) -> Converted:
@@ -69,33 +76,47 @@ def convert_records(chunk: list[bytes]) -> tuple[list[Row], int, int]:
     return rows, skipped, len(exchanges)
 
 
+def convert_span(span: Span) -> tuple[list[Row], int, int]:
+    """`convert_records` of the records between two offsets of the flow file being
+    imported, read here; FlowFileError when they are no longer there whole."""
+    global _handle
+    if _handle is None:
+        assert _source is not None, "_setup names the file first"
+        _handle = open(_source, "rb")  # noqa: SIM115 - kept open for this process's chunks
+    start, end = span
+    data = os.pread(_handle.fileno(), end - start, start)
+    return convert_records(list(flowfile.records(io.BytesIO(data))))
+
+
 # -- the whole file ------------------------------------------------------------------------
 
 
-def _chunks(path: Path) -> Iterator[list[bytes]]:
-    chunk: list[bytes] = []
-    size = 0
-    with path.open("rb") as handle:
-        for record in flowfile.records(handle):
-            chunk.append(record)
-            size += len(record)
-            if len(chunk) >= CHUNK or size >= CHUNK_BYTES:
-                yield chunk
-                chunk, size = [], 0
-    if chunk:
-        yield chunk
+def _chunks(path: Path) -> Iterator[Span]:
+    """Spans of up to CHUNK records, closed by the record that takes one past CHUNK_BYTES."""
+    start = count = 0
+    with path.open("rb", buffering=flowfile.READ_SIZE) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        for record_start, end in flowfile.record_spans(handle, size):
+            if not count:
+                start = record_start
+            count += 1
+            if count >= CHUNK or end - start >= CHUNK_BYTES:
+                yield start, end
+                count = 0
+    if count:
+        yield start, end
 
 
-def _in_process(chunks: Iterator[list[bytes]]) -> Iterator[tuple[list[Row], int, int]]:
+def _in_process(chunks: Iterator[Span]) -> Iterator[tuple[list[Row], int, int]]:
     for chunk in chunks:
-        yield convert_records(chunk)
+        yield convert_span(chunk)
 
 
-def _in_pool(pool: Pool, chunks: Iterator[list[bytes]], window: int
+def _in_pool(pool: Pool, chunks: Iterator[Span], window: int
              ) -> Iterator[tuple[list[Row], int, int]]:
     pending: deque[AsyncResult[tuple[list[Row], int, int]]] = deque()
     for chunk in chunks:
-        pending.append(pool.apply_async(convert_records, (chunk,)))
+        pending.append(pool.apply_async(convert_span, (chunk,)))
         if len(pending) >= window:
             yield pending.popleft().get()
     while pending:
@@ -108,14 +129,25 @@ def flow_file_rows(path: Path, redactor: Redactor, max_body: int,
     order; WsdocError when the file stops being a readable flow file."""
     if workers is None:
         workers = available_cores() if path.stat().st_size >= MIN_PARALLEL_BYTES else 1
-    _setup(redactor, max_body)
-    with frozen_heap():
-        yield from _rows(path, workers, redactor, max_body)
+    _setup(redactor, max_body, path)
+    try:
+        with frozen_heap():
+            yield from _rows(path, workers, redactor, max_body)
+    finally:
+        _close_source()
+
+
+def _close_source() -> None:
+    global _handle
+    if _handle is not None:
+        _handle.close()
+        _handle = None
 
 
 def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
           ) -> Iterator[Converted]:
-    pool = (multiprocessing.get_context("fork").Pool(workers, _setup, (redactor, max_body))
+    pool = (multiprocessing.get_context("fork").Pool(workers, _setup,
+                                                     (redactor, max_body, path))
             if workers > 1 else None)
     flows = 0
     batch: list[Row] = []

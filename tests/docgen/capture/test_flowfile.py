@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,10 @@ def test_tasks_are_cut_by_records_and_by_bytes(tmp_path: Path,
     path = write_flow_file(tmp_path / "sizes.mitm", 40, edit)
     monkeypatch.setattr(import_pool, "CHUNK", 8)
     monkeypatch.setattr(import_pool, "CHUNK_BYTES", 40_000)
-    chunks = list(import_pool._chunks(path))
+    data = path.read_bytes()
+    chunks = [list(flowfile.records(io.BytesIO(data[start:end])))
+              for start, end in import_pool._chunks(path)]
+    assert b"".join(b"".join(chunk) for chunk in chunks) == data  # whole records, in order
     assert sum(map(len, chunks)) == 40
     assert all(len(chunk) <= 8 for chunk in chunks)
     # a chunk closes on the record that takes it past the byte bound: a big body ends one
@@ -146,6 +150,24 @@ def test_bad_tnetstrings_are_errors(data: bytes) -> None:
 def test_cut_short_file_is_an_error() -> None:
     with pytest.raises(flowfile.FlowFileError, match="cut short"):
         list(flowfile.records(io.BytesIO(b"10:abc")))
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"5:hello,3:abc,", b"5:hello,3:abc", b"10:abc", b"abc", b"x" * 20,
+    b"5:hello,1x:a,", b"5:hello," + b"9" * 20,
+])
+def test_record_spans_cut_where_records_do_with_the_same_errors(data: bytes) -> None:
+    def outcome(read: Callable[[], list[bytes]]) -> tuple[list[bytes], str]:
+        cut: list[bytes] = []
+        try:
+            cut.extend(read())
+        except flowfile.FlowFileError as exc:
+            return cut, str(exc)
+        return cut, ""
+
+    spans = outcome(lambda: [data[start:end] for start, end in
+                             flowfile.record_spans(io.BytesIO(data), len(data))])
+    assert spans == outcome(lambda: list(flowfile.records(io.BytesIO(data))))
 
 
 def test_records_across_read_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
