@@ -16,16 +16,15 @@ session tag is the same whichever process computed it.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
-from collections import deque
+import pickle
 from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
 from docgen.capture import flowfile
 from docgen.capture.cores import available_cores, frozen_heap
+from docgen.capture.forks import Channel, Forked, Receiver, fork
 from docgen.capture.record import Exchange
 from docgen.capture.redact import RedactionError, Redactor
 from docgen.capture.snapshot import to_exchange
@@ -112,15 +111,57 @@ def _in_process(chunks: Iterator[Span]) -> Iterator[tuple[list[Row], int, int]]:
         yield convert_span(chunk)
 
 
-def _in_pool(pool: Pool, chunks: Iterator[Span], window: int
-             ) -> Iterator[tuple[list[Row], int, int]]:
-    pending: deque[AsyncResult[tuple[list[Row], int, int]]] = deque()
-    for chunk in chunks:
-        pending.append(pool.apply_async(convert_span, (chunk,)))
-        if len(pending) >= window:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
+def _in_workers(workers: list[Forked], chunks: Iterator[Span], window: int
+                ) -> Iterator[tuple[list[Row], int, int]]:
+    """Chunks dealt to the workers in turn, at most `window` in flight, and their results
+    taken in the same order. A chunk's offsets are a few bytes, so sending never waits for a
+    worker; answers are read ahead (forks.Receiver), so no worker waits on the parent."""
+    answers = Receiver()
+    pending = 0
+    read_all = False
+    try:
+        for number, chunk in enumerate(chunks):
+            worker = workers[number % len(workers)]
+            worker.channel.send_bytes(pickle.dumps(chunk))
+            answers.expect(worker.channel)
+            pending += 1
+            if pending >= window:
+                pending -= 1
+                yield _result(answers)
+        for _ in range(pending):
+            yield _result(answers)
+        read_all = True
+    finally:  # after an error its thread may wait in recv until the workers are stopped
+        answers.close(timeout=5.0 if read_all else 0.0)
+
+
+def _result(answers: Receiver) -> tuple[list[Row], int, int]:
+    try:
+        ok, value = pickle.loads(answers.next())
+    except EOFError:
+        raise WsdocError("an import worker process ended before its work was done") from None
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _serve(channel: Channel) -> None:
+    """A worker's whole life: convert each span it is sent, until its parent closes."""
+    while True:
+        try:
+            span = pickle.loads(channel.recv_bytes())
+        except EOFError:
+            return
+        reply: tuple[bool, Any]
+        try:
+            reply = (True, convert_span(span))
+        except Exception as exc:  # noqa: BLE001 - raised in the parent, as from its own work
+            reply = (False, exc)
+        try:
+            payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            payload = pickle.dumps((False, RuntimeError(repr(reply[1]))))
+        channel.send_bytes(payload)
 
 
 def flow_file_rows(path: Path, redactor: Redactor, max_body: int,
@@ -146,15 +187,16 @@ def _close_source() -> None:
 
 def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
           ) -> Iterator[Converted]:
-    pool = (multiprocessing.get_context("fork").Pool(workers, _setup,
-                                                     (redactor, max_body, path))
-            if workers > 1 else None)
+    forked: list[Forked] = []
     flows = 0
     batch: list[Row] = []
     skipped = 0
+    completed = False
     try:
-        converted = _in_pool(pool, _chunks(path), 2 * workers) if pool else _in_process(
-            _chunks(path))
+        if workers > 1:
+            forked = [fork(_serve) for _ in range(workers)]
+        converted = _in_workers(forked, _chunks(path), 2 * workers) if forked else \
+            _in_process(_chunks(path))
         for rows, failed, read in converted:
             flows += read
             batch.extend(rows)
@@ -162,6 +204,7 @@ def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
             if len(batch) >= ROWS_PER_TRANSACTION:
                 yield batch, skipped
                 batch, skipped = [], 0
+        completed = True
     except flowfile.FlowFileError as exc:
         raise WsdocError(f"{path}: not a readable mitmproxy flow file after about {flows} "
                          f"flows ({exc})") from None
@@ -170,7 +213,7 @@ def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
         raise WsdocError(f"{path}: not a readable mitmproxy flow file after about {flows} "
                          f"flows ({type(exc).__name__}: {exc})") from None
     finally:
-        if pool is not None:
-            pool.terminate()
+        for worker in forked:  # idle when all went well, and then they end; else killed
+            worker.stop(timeout=5.0 if completed else 0.0)
     if batch or skipped:
         yield batch, skipped

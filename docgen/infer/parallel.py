@@ -9,15 +9,14 @@ stores (whose ids may commit out of order) are built in this process alone.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
 from docgen.capture import postgres
 from docgen.capture.cores import available_cores, frozen_heap
+from docgen.capture.forks import Channel, Forked, fork
 from docgen.capture.store import Store
 from docgen.errors import WsdocError
 from docgen.infer.builder import ModelBuilder, Passes
@@ -75,17 +74,11 @@ class Plan(NamedTuple):
 
 def _split(location: str | Path, config: Config, plan: Plan,
            meanwhile: Callable[[], object] | None) -> ApiModel:
-    context = multiprocessing.get_context("fork")
-    children: list[tuple[BaseProcess, Connection]] = []
+    children: list[Forked] = []
     try:
         for _ in range(1, plan.parts):
-            mine, theirs = context.Pipe()
-            process = context.Process(target=_run_part, daemon=True,
-                                      args=(theirs, location, config))
-            process.start()
-            theirs.close()
-            children.append((process, mine))
-        outbox = Outbox([None, *(conn.send_bytes for _, conn in children)])
+            children.append(fork(partial(_run_part, location=location, config=config)))
+        outbox = Outbox([None, *(child.channel.send_bytes for child in children)])
         field = config.operation_field if config.notifications else ""
         partition = Partition(plan.parts, outbox, field, plan.warmup)
         passes = Passes.start(ModelBuilder(config, partition))
@@ -94,19 +87,15 @@ def _split(location: str | Path, config: Config, plan: Plan,
         outbox.close()
         if meanwhile is not None:
             meanwhile()
-        others = [_received(conn) for _, conn in children]
+        others = [_received(child.channel) for child in children]
     finally:
-        for child, conn in children:
-            conn.close()
-            child.join(timeout=5)
-            if child.is_alive():
-                child.kill()
-                child.join()
+        for child in children:
+            child.stop(timeout=5.0)
     merge_parts(passes.builder, others)
     return passes.finish()
 
 
-def _received(conn: Connection) -> ModelBuilder:
+def _received(conn: Channel) -> ModelBuilder:
     try:
         payload = conn.recv_bytes()
     except EOFError:
@@ -118,7 +107,7 @@ def _received(conn: Connection) -> ModelBuilder:
     return load_summary(payload[1:])
 
 
-def _run_part(conn: Connection, location: str | Path, config: Config) -> None:
+def _run_part(conn: Channel, location: str | Path, config: Config) -> None:
     """A forked process's whole life: fold the exchanges part 0 routes to it, send back
     its endpoints."""
     try:

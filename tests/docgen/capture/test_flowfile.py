@@ -13,9 +13,11 @@ here by `mitmdump -w` in front of gwssim.
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mitmproxy import http
@@ -106,6 +108,22 @@ def test_many_flows_over_several_workers(tmp_path: Path) -> None:
     path = write_flow_file(tmp_path / "many.mitm", 3 * import_pool.CHUNK + 7, edit,
                            err=lambda index: index % 50 == 0)
     assert assert_same_records(path, tmp_path, workers=2) == 3 * import_pool.CHUNK + 7
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_flow_file(tmp_path / "some.mitm", 2 * import_pool.CHUNK + 1, lambda i, f: None)
+    convert = import_pool.convert_span
+
+    def dies_on_its_second_chunk(span: import_pool.Span) -> Any:
+        if span[0] > 0:
+            os._exit(3)  # as if killed: no answer, its channel closes
+        return convert(span)
+
+    monkeypatch.setattr(import_pool, "convert_span", dies_on_its_second_chunk)  # forked too
+    with Store(tmp_path / "s.sqlite") as store, pytest.raises(WsdocError) as caught:
+        import_file(path, store, Redactor(), workers=2)
+    assert "an import worker process ended before its work was done" in str(caught.value)
 
 
 def test_tasks_are_cut_by_records_and_by_bytes(tmp_path: Path,
