@@ -4,9 +4,11 @@ workers and the split build's parts (docgen.infer.parallel) need of multiprocess
 Importing multiprocessing's pool and connections cost about 50 M instructions (over
 10 ms) at every start of those commands (tempfile, shutil, compression modules,
 subprocess...), and its pool hands every task and result across three threads of the
-parent, whose GIL handovers cost the inserting process more. A fork here runs one function with one
-`Channel`; messages are bytes with a length before them. A child ends with `os._exit`:
-the parent's exit handlers and buffers are not the child's to run or flush.
+parent, whose GIL handovers cost the inserting process more. A fork here runs one
+function with one `Channel`; messages are bytes with a length before them. A child
+ignores Ctrl-C (the terminal sends it to the whole process group: the parent stops its
+children itself) and ends with `os._exit`: the parent's exit handlers and buffers are not
+the child's to run or flush.
 """
 
 from __future__ import annotations
@@ -114,9 +116,11 @@ class Receiver:
         self._order.put(channel)
 
     def next(self) -> bytes:
-        """The next expected message; EOFError when its sender closed instead."""
+        """The next expected message; EOFError when its sender closed instead (and for
+        every message after it: reading stops there)."""
         message = self._messages.get()
         if isinstance(message, EOFError):
+            self._messages.put(message)
             raise message
         return message
 
@@ -143,6 +147,7 @@ def fork(run: Callable[[Channel], None]) -> Forked:
     if pid == 0:  # the child
         status = 1
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             for sock in (*_parent_ends, mine):
                 sock.close()
             _parent_ends.clear()

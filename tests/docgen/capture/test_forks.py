@@ -68,8 +68,21 @@ def test_the_receiver_answers_in_the_order_expected_and_says_when_a_child_is_gon
     for child in (slow, fast, gone):
         answers.expect(child.channel)
     assert [answers.next(), answers.next()] == [b"slow", b"fast"]
-    with pytest.raises(EOFError):
-        answers.next()
+    for _ in range(2):  # and so on: nothing is read past a sender that is gone
+        with pytest.raises(EOFError):
+            answers.next()
     for child in (slow, fast, gone):
         child.stop(timeout=10.0)
     answers.close(timeout=10.0)
+
+
+def test_ctrl_c_is_for_the_parent_to_handle() -> None:
+    child = fork(echo)
+    child.channel.send_bytes(b"ready?")
+    assert child.channel.recv_bytes() == b"?ydaer"  # it waits in recv now
+    os.kill(child.pid, signal.SIGINT)  # as a terminal sends it to the process group
+    time.sleep(0.1)
+    child.channel.send_bytes(b"still here")
+    assert child.channel.recv_bytes() == b"ereh llits"
+    child.stop(timeout=10.0)
+    assert os.waitstatus_to_exitcode(child.status or 0) == 0
