@@ -48,7 +48,6 @@ PAGE_SIZE = 16 * 1024
 WAL_BYTES = 16 << 20  # WAL written between automatic checkpoints, whatever the page size
 
 
-
 def _unchanged(value: Any) -> Any:
     return value
 
