@@ -45,12 +45,11 @@ Span = tuple[int, int]  # (start, end) offsets of whole records in the flow file
 _redactor = Redactor()
 _max_body = 0
 _source: Path | None = None
-_handle: io.BufferedReader | None = None  # the worker's own handle on the flow file
 
 
 def _setup(redactor: Redactor, max_body: int, source: Path) -> None:
-    global _redactor, _max_body, _source, _handle
-    _redactor, _max_body, _source, _handle = redactor, max_body, source, None
+    global _redactor, _max_body, _source
+    _redactor, _max_body, _source = redactor, max_body, source
 
 
 def redacted_rows(exchanges: Iterable[Exchange], redactor: Redactor) -> Converted:
@@ -78,12 +77,11 @@ def convert_records(chunk: list[bytes]) -> tuple[list[Row], int, int]:
 def convert_span(span: Span) -> tuple[list[Row], int, int]:
     """`convert_records` of the records between two offsets of the flow file being
     imported, read here; FlowFileError when they are no longer there whole."""
-    global _handle
-    if _handle is None:
-        assert _source is not None, "_setup names the file first"
-        _handle = open(_source, "rb")  # noqa: SIM115 - kept open for this process's chunks
+    assert _source is not None, "_setup names the file first"
     start, end = span
-    data = os.pread(_handle.fileno(), end - start, start)
+    with _source.open("rb") as handle:  # one open per chunk of hundreds of records
+        handle.seek(start)
+        data = handle.read(end - start)
     return convert_records(list(flowfile.records(io.BytesIO(data))))
 
 
@@ -171,18 +169,8 @@ def flow_file_rows(path: Path, redactor: Redactor, max_body: int,
     if workers is None:
         workers = available_cores() if path.stat().st_size >= MIN_PARALLEL_BYTES else 1
     _setup(redactor, max_body, path)
-    try:
-        with frozen_heap():
-            yield from _rows(path, workers, redactor, max_body)
-    finally:
-        _close_source()
-
-
-def _close_source() -> None:
-    global _handle
-    if _handle is not None:
-        _handle.close()
-        _handle = None
+    with frozen_heap():
+        yield from _rows(path, workers, redactor, max_body)
 
 
 def _rows(path: Path, workers: int, redactor: Redactor, max_body: int
