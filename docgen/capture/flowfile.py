@@ -25,7 +25,7 @@ from typing import IO, Any, Final
 from docgen.capture import tnetstring
 from docgen.capture.snapshot import FlowSnapshot
 
-READ_SIZE = 1 << 20  # bytes read from the file at a time
+READ_SIZE = 1 << 20  # buffer of a flow file read by record_spans (seeks inside it cost nothing)
 MAX_DIGITS: Final = tnetstring.MAX_DIGITS
 CURRENT_VERSION: Final = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
 HTTP2: Final = (b"HTTP/2.0", b"HTTP/3")
@@ -51,26 +51,12 @@ def loads(data: bytes, wanted: dict[str, Any] | None = None) -> Any:
 
 
 def records(handle: IO[bytes]) -> Iterator[bytes]:
-    """Each top-level record of a tnetstring stream as its own bytes (undecoded), reading
-    the file in large blocks so memory stays flat in the number of flows."""
-    buffer, pos, wanted = b"", 0, READ_SIZE
-    while True:
-        colon = buffer.find(b":", pos, pos + MAX_DIGITS + 1)
-        if colon >= 0:
-            end = colon + 2 + _length(buffer[pos:colon])  # prefix, ":", body, type tag
-            if end <= len(buffer):
-                yield buffer[pos:end]
-                pos = end
-                continue
-            wanted = end - len(buffer)
-        elif len(buffer) - pos > MAX_DIGITS:
-            raise FlowFileError("not a tnetstring: missing or invalid length prefix")
-        block = handle.read(max(READ_SIZE, wanted))
-        if not block:
-            if pos < len(buffer):
-                raise FlowFileError(f"not a tnetstring: last {len(buffer) - pos} bytes cut short")
-            return
-        buffer, pos = buffer[pos:] + block, 0
+    """Each top-level record of a seekable tnetstring stream as its own bytes (undecoded),
+    one at a time, so memory stays flat in the number of flows; cut by `record_spans`."""
+    size = handle.seek(0, 2)
+    for start, end in record_spans(handle, size):
+        handle.seek(start)
+        yield handle.read(end - start)
 
 
 def record_spans(handle: IO[bytes], size: int) -> Iterator[tuple[int, int]]:
