@@ -116,6 +116,14 @@ def test_session_tag_correlates_without_keeping_the_cookie() -> None:
     assert Redactor().redact(exchange()).session == ""
 
 
+def test_session_tags_are_keyed_per_run() -> None:
+    # The key lives only in one Redactor: another run tags the same cookie differently,
+    # so a stored tag cannot be checked against a guessed cookie value.
+    cookie = [("Cookie", "JSESSIONID=s1")]
+    tags = {Redactor().redact(exchange(request_headers=cookie)).session for _ in range(3)}
+    assert len(tags) == 3 and all(len(tag) == 16 and int(tag, 16) >= 0 for tag in tags)
+
+
 def test_a_repeated_body_is_redacted_the_same_and_the_answer_is_bounded() -> None:
     redactor = Redactor()
     content = b'{"user": "kate", "password": "hunter2", "pin_state": "set", "secrets": 3}'
