@@ -176,8 +176,16 @@ class WriterProcess:
         for seq, ok in acks:
             if (done := self.pending.pop(seq, None)) is not None:
                 done(ok)
-        if not self.closing:
+        if self.closing:
+            return
+        if self.linger or self.send_armed or self._awaiting_ack():
             self._send_soon()
+        elif self.outgoing:
+            # What waited for this acknowledgement goes now, not from the loop's next
+            # iteration: under load each flow waits for the batch ahead of it, and that
+            # iteration was time its response was held (json-list mix: sync ratio
+            # 0.878-0.908 -> 0.926-0.962 in three paired runs)
+            self._send()
 
     def _lost(self) -> None:
         assert self.loop is not None

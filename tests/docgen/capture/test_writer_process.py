@@ -159,6 +159,39 @@ def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
     assert frames == [1, 10]
 
 
+def test_what_waited_for_an_acknowledgement_is_sent_while_handling_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames: list[int] = []
+    framed = writer_process.items_frame
+    monkeypatch.setattr(writer_process, "items_frame",
+                        lambda batch: frames.append(len(batch)) or framed(batch))
+    after_acks: list[list[int]] = []
+
+    async def scenario() -> None:
+        writer = WriterProcess(tmp_path / "n.sqlite", Preparer())
+        handle = writer._handle
+
+        def handled(message: object) -> None:
+            handle(message)
+            after_acks.append(list(frames))  # before any other callback of the loop
+
+        writer._handle = handled  # type: ignore[method-assign]
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(4)]
+        writer.submit(snapshot(tflow.tflow(resp=True)), futures[0].set_result)
+        await asyncio.sleep(0)
+        writer.proc.send_signal(signal.SIGSTOP)
+        for future in futures[1:]:
+            writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
+            await asyncio.sleep(0.01)
+        writer.proc.send_signal(signal.SIGCONT)
+        assert all(await asyncio.wait_for(asyncio.gather(*futures), 30))
+        writer.close()
+
+    run_async(scenario())
+    assert after_acks[0] == [1, 3]
+
+
 def test_a_frame_bigger_than_the_pipe_goes_on_as_the_pipe_drains(tmp_path: Path) -> None:
     # The first write takes what the pipe holds; the rest waits for the loop's writer
     # callback, and the commit (so the acknowledgement) comes only once all of it went.
