@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docgen.capture.checkpoints import Checkpointer
 from docgen.capture.postgres import PgConnection
 from docgen.capture.record import Exchange
 from docgen.capture.store import (
@@ -65,6 +67,9 @@ class StoreWriter:
         self.batch_max = batch_max
         self.synchronous = synchronous
         self.conn = connect(self.path, synchronous=synchronous)
+        # A commit that would checkpoint the WAL held every waiting response 10-15 ms
+        self.checkpoints = Checkpointer(self.path, self.conn) \
+            if isinstance(self.conn, sqlite3.Connection) and isinstance(self.path, Path) else None
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.written = 0
         self.failed_batches = 0
@@ -91,6 +96,8 @@ class StoreWriter:
         if self.thread is not None:
             self.queue.put(_STOP)
             self.thread.join(timeout)
+        if self.checkpoints is not None:  # first: the last connection checkpoints at close
+            self.checkpoints.close(timeout)
         self.conn.close()
 
     def _next_batch(self) -> tuple[list[_Item], bool]:
@@ -156,6 +163,8 @@ class StoreWriter:
             log.error("wsdoc: could not write %d record(s) to %s: %s", len(rows), self.path, exc)
             return False
         self.written += len(rows)
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
         return True
 
     def _insert(self, rows: list[tuple[Any, ...]], notes: list[list[tuple[str, str, str]]]
