@@ -131,23 +131,37 @@ def test_an_unusable_store_is_one_error_line_and_no_child(tmp_path: Path) -> Non
     assert "\n" not in str(raised.value) and str(raised.value)
 
 
-def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    frames: list[int] = []
+@pytest.fixture
+def frames(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many items each frame the writer makes holds, in order."""
+    made: list[int] = []
     framed = writer_process.items_frame
     monkeypatch.setattr(writer_process, "items_frame",
-                        lambda batch: frames.append(len(batch)) or framed(batch))
+                        lambda batch: made.append(len(batch)) or framed(batch))
+    return made
 
+
+async def queued_behind_a_stopped_child(writer: WriterProcess, count: int
+                                        ) -> list[asyncio.Future[bool]]:
+    """The child stopped, one flow sent to it, then `count - 1` more submitted, each in its
+    own loop iteration; the child is left stopped, so no commit has come back yet."""
+    loop = asyncio.get_running_loop()
+    futures: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(count)]
+    # Stopped first: a child stopped only after the first frame could commit it in between.
+    writer.proc.send_signal(signal.SIGSTOP)
+    writer.submit(snapshot(tflow.tflow(resp=True)), futures[0].set_result)
+    await asyncio.sleep(0)  # sent: one frame of one
+    for future in futures[1:]:
+        writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
+        await asyncio.sleep(0.01)
+    return futures
+
+
+def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
+        tmp_path: Path, frames: list[int]) -> None:
     async def scenario() -> list[bool]:
         writer = WriterProcess(tmp_path / "g.sqlite", Preparer())
-        loop = asyncio.get_running_loop()
-        futures: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(11)]
-        writer.submit(snapshot(tflow.tflow(resp=True)), futures[0].set_result)
-        await asyncio.sleep(0)  # sent: one frame of one
-        writer.proc.send_signal(signal.SIGSTOP)  # its commit cannot come back for now
-        for future in futures[1:]:
-            writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
-            await asyncio.sleep(0.01)  # each in its own loop iteration
+        futures = await queued_behind_a_stopped_child(writer, 11)
         held = list(frames)
         writer.proc.send_signal(signal.SIGCONT)
         outcome = await asyncio.wait_for(asyncio.gather(*futures), 30)
@@ -160,11 +174,7 @@ def test_while_a_batch_awaits_its_commit_later_ones_wait_and_go_as_one_frame(
 
 
 def test_what_waited_for_an_acknowledgement_is_sent_while_handling_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    frames: list[int] = []
-    framed = writer_process.items_frame
-    monkeypatch.setattr(writer_process, "items_frame",
-                        lambda batch: frames.append(len(batch)) or framed(batch))
+        tmp_path: Path, frames: list[int]) -> None:
     after_acks: list[list[int]] = []
 
     async def scenario() -> None:
@@ -176,14 +186,7 @@ def test_what_waited_for_an_acknowledgement_is_sent_while_handling_it(
             after_acks.append(list(frames))  # before any other callback of the loop
 
         writer._handle = handled  # type: ignore[method-assign]
-        loop = asyncio.get_running_loop()
-        futures: list[asyncio.Future[bool]] = [loop.create_future() for _ in range(4)]
-        writer.submit(snapshot(tflow.tflow(resp=True)), futures[0].set_result)
-        await asyncio.sleep(0)
-        writer.proc.send_signal(signal.SIGSTOP)
-        for future in futures[1:]:
-            writer.submit(snapshot(tflow.tflow(resp=True)), future.set_result)
-            await asyncio.sleep(0.01)
+        futures = await queued_behind_a_stopped_child(writer, 4)
         writer.proc.send_signal(signal.SIGCONT)
         assert all(await asyncio.wait_for(asyncio.gather(*futures), 30))
         writer.close()
@@ -216,12 +219,7 @@ def test_a_frame_bigger_than_the_pipe_goes_on_as_the_pipe_drains(tmp_path: Path)
     assert len(committed_ids(store)) == 1
 
 
-def test_async_durability_sends_once_per_linger(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    frames: list[int] = []
-    framed = writer_process.items_frame
-    monkeypatch.setattr(writer_process, "items_frame",
-                        lambda batch: frames.append(len(batch)) or framed(batch))
+def test_async_durability_sends_once_per_linger(tmp_path: Path, frames: list[int]) -> None:
     store = tmp_path / "a.sqlite"
 
     async def scenario() -> None:
@@ -235,7 +233,6 @@ def test_async_durability_sends_once_per_linger(tmp_path: Path,
 
     run_async(scenario())
     assert len(committed_ids(store)) == 20
-
 
 
 def test_child_takes_what_one_read_finds_as_one_batch_until_stop() -> None:
