@@ -5,7 +5,7 @@ that commit copies every page written since the last checkpoint into the store f
 first. The recorder commits a few flows at a time and, with sync durability, holds their
 responses until the commit is done: under load one commit in a few hundred took 10-15 ms
 instead of a fraction of one, and every response waiting on it (p99 of the time a
-response was held: 8.6-13.6 ms; with this thread 3.7-5.4 ms, json-list mix).
+response was held: 8.6-13.6 ms; with this thread 3.7-5.6 ms, json-list mix).
 
 Here the writer's own connection never checkpoints (`wal_autocheckpoint=0`); a thread
 with a second connection runs PASSIVE checkpoints, at most every `every` seconds and only
@@ -30,6 +30,9 @@ class Checkpointer:
     `writer`, after `committed()` calls, until `close()`."""
 
     def __init__(self, path: Path, writer: sqlite3.Connection, every: float = EVERY_S) -> None:
+        # Opened here, so a store the thread could not open fails the writer's start
+        # instead of leaving its WAL to grow; used only by the thread from now on.
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         writer.execute("PRAGMA wal_autocheckpoint=0")
         self.path, self.every = path, every
         self.dirty = threading.Event()  # commits since the last checkpoint
@@ -49,20 +52,19 @@ class Checkpointer:
         self.thread.join(timeout)
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             while True:
                 self.dirty.wait()
                 if self.stopping.wait(self.every):  # later commits join this checkpoint
                     return
                 self.dirty.clear()
-                self._checkpoint(conn)
+                self._checkpoint()
         finally:
-            conn.close()
+            self.conn.close()
 
-    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+    def _checkpoint(self) -> None:
         try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except sqlite3.Error as exc:  # e.g. a full disk: the WAL grows until the close
             if not self.failed:
                 log.warning("wsdoc: could not checkpoint %s (it is still written): %s",

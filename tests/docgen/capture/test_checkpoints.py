@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from docgen.capture.checkpoints import Checkpointer
 from docgen.capture.record import Body, Exchange
 from docgen.capture.store import Store
@@ -50,4 +52,15 @@ def test_an_idle_checkpointer_stops_at_once(tmp_path: Path) -> None:
     checkpoints.close()
     assert time.monotonic() - started < 5 and not checkpoints.thread.is_alive()
     assert threading.active_count() == threads
+    conn.close()
+
+
+def test_a_store_the_thread_cannot_open_fails_before_commits_stop_checkpointing(
+        tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "w.sqlite", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    automatic = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    with pytest.raises(sqlite3.OperationalError):
+        Checkpointer(tmp_path / "gone" / "w.sqlite", conn)
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == automatic > 0
     conn.close()
