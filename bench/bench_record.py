@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import run_load  # noqa: E402
+from bench.proc_cpu import cpu_split  # noqa: E402
 from docgen.cli.processes import run_proxy  # noqa: E402
 from gwssim.process import run_gwssim  # noqa: E402
 
@@ -53,18 +54,32 @@ def run_mix(upstream: str, paths: list[str], args: argparse.Namespace, folder: P
     tool, each with its own proxy start, left that drift in the ratios.)"""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in TOOLS}
     with ExitStack() as stack:
-        urls = {}
+        proxies = {}
         for name, (tool, extra) in TOOLS.items():
             proxy = stack.enter_context(run_proxy(upstream, folder / f"{name}.sqlite", *extra,
                                                   tool=tool))
             run_load(proxy.url, paths * 20, args.clients, AUTH)  # warm-up
-            urls[name] = proxy.url
+            proxies[name] = proxy
         burst = [paths[i % len(paths)] for i in range(args.requests)]
         names = list(TOOLS)
         for index in range(args.rounds):
             for name in names[index % len(names):] + names[:index % len(names)]:
-                runs[name].append(run_load(urls[name], burst, args.clients, AUTH).summary())
+                runs[name].append(measured_burst(proxies[name].url, proxies[name].proc.pid,
+                                                 burst, args.clients))
     return runs
+
+
+def measured_burst(url: str, pid: int, burst: list[str], clients: int) -> dict[str, Any]:
+    """One burst's figures, with the CPU milliseconds a request cost the proxy process
+    (`proxy_cpu_ms`) and its children, the store's writer (`child_cpu_ms`), when /proc
+    tells."""
+    before = cpu_split(pid)
+    figures: dict[str, Any] = run_load(url, burst, clients, AUTH).summary()
+    after = cpu_split(pid)
+    if before is not None and after is not None:
+        figures["proxy_cpu_ms"] = (after[0] - before[0]) * 1000 / len(burst)
+        figures["child_cpu_ms"] = (after[1] - before[1]) * 1000 / len(burst)
+    return figures
 
 
 def summarise(runs: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
@@ -79,7 +94,16 @@ def summarise(runs: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
         "ratio_sync_vs_bare": paired_ratio(rps["wsdoc"], rps["bare"]),
         "ratio_async_vs_bare": paired_ratio(rps["wsdoc-async"], rps["bare"]),
         "errors": {name: sum(r["errors"] for r in results) for name, results in runs.items()},
+        "cpu_ms_per_request": {name: _cpu(results) for name, results in runs.items()},
     }
+
+
+def _cpu(results: list[dict[str, Any]]) -> dict[str, float] | None:
+    """Median CPU milliseconds a request, of the proxy process and of its children."""
+    if not all("proxy_cpu_ms" in r for r in results):
+        return None
+    return {part: statistics.median(r[f"{part}_cpu_ms"] for r in results)
+            for part in ("proxy", "child")}
 
 
 def paired_ratio(tool: list[float], bare: list[float]) -> dict[str, float]:
@@ -102,6 +126,20 @@ def table(report: dict[str, Any]) -> str:
                       f"{paired['median']:.3f} ({paired['min']:.2f}-{paired['max']:.2f})",
                       f"{figures['p95_added_ms'][name]:+.1f}"]
         cells.append(str(sum(figures["errors"].values())))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def cpu_table(report: dict[str, Any]) -> str:
+    """CPU ms a request: the proxy process + its writer child (medians of the rounds)."""
+    lines = ["| mix | bare mitmdump | wsdoc sync: proxy + writer | wsdoc async: proxy + writer |",
+             "|---|---|---|---|"]
+    for mix, figures in report["mixes"].items():
+        cells = [mix]
+        for name in TOOLS:
+            cpu = figures.get("cpu_ms_per_request", {}).get(name)  # older reports lack it
+            cells.append("n/a" if cpu is None else f"{cpu['proxy']:.3f}" if name == "bare"
+                         else f"{cpu['proxy']:.3f} + {cpu['child']:.3f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -129,6 +167,9 @@ def main() -> dict[str, Any]:
     print("\nproxy throughput, wsdoc record vs bare mitmdump (medians of rounds of "
           "alternating bursts; ratio: the median of the rounds' own ratios)")
     print(table(report))
+    print("\nCPU ms a request (medians of the rounds; steadier than requests a second on a "
+          "shared machine)")
+    print(cpu_table(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return report

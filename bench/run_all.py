@@ -30,6 +30,8 @@ def print_tables() -> None:
 
     for title, name, render in (
             ("proxy throughput vs bare mitmdump", "record", bench_record.table),
+            ("proxy CPU ms a request (proxy + its writer child)", "record",
+             bench_record.cpu_table),
             ("flow file -> OpenAPI vs mitmproxy2swagger", "import", bench_import.table)):
         report = RESULTS / f"{name}.json"
         if report.exists():
