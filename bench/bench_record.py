@@ -71,8 +71,8 @@ def run_mix(upstream: str, paths: list[str], args: argparse.Namespace, folder: P
 
 def measured_burst(url: str, pid: int, burst: list[str], clients: int) -> dict[str, Any]:
     """One burst's figures, with the CPU milliseconds a request cost the proxy process
-    (`proxy_cpu_ms`) and its children, the store's writer (`child_cpu_ms`), when /proc
-    tells."""
+    (`proxy_cpu_ms`) and its children, the store's writer (`child_cpu_ms`), while the
+    process is there."""
     before = cpu_split(pid)
     figures: dict[str, Any] = run_load(url, burst, clients, AUTH).summary()
     after = cpu_split(pid)
