@@ -68,8 +68,8 @@ class StoreWriter:
         self.synchronous = synchronous
         self.conn = connect(self.path, synchronous=synchronous)
         # A commit that would checkpoint the WAL held every waiting response 10-15 ms
-        self.checkpoints = Checkpointer(self.path, self.conn) \
-            if isinstance(self.conn, sqlite3.Connection) and isinstance(self.path, Path) else None
+        self.checkpoints = Checkpointer(Path(self.path), self.conn) \
+            if isinstance(self.conn, sqlite3.Connection) else None  # not PostgreSQL
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.written = 0
         self.failed_batches = 0

@@ -4,9 +4,9 @@ Profiles of the recorder under load showed mitmproxy's event loop at one full co
 the writer thread's decoding, redaction and commits taking the GIL from it (about a
 tenth of the throughput). Here the proxy's event loop only pickles snapshots onto a
 non-blocking pipe, a frame per loop iteration (see `_send_soon`); the child runs the very
-same `StoreWriter` (prepare, group commit) in its one thread and sends back, per batch,
-which items were committed, so sync durability still releases a response only after its
-commit.
+same `StoreWriter` (prepare, group commit) in one thread (its WAL checkpoints run on
+another: docgen.capture.checkpoints) and sends back, per batch, which items were
+committed, so sync durability still releases a response only after its commit.
 
 Frames (docgen.capture.frames) are a 4-byte length and a pickle. Parent -> child: the
 settings, then ("items", [(seq, snapshot as a plain tuple), ...]) and finally ("stop",).
