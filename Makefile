@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.wsdoc-installed
 
-.PHONY: demo test bench lint bytecode chromium postgresql clean
+.PHONY: demo test bench lint bytecode chromium postgresql gnutime clean
 
 # pip's and setuptools' chatter (an editable-install banner) goes to a log, shown on failure.
 # The install compiles the hot modules with mypyc (setup.py's COMPILED_MODULES,
@@ -41,10 +41,16 @@ postgresql:
 	  $$SUDO apt-get update -q && \
 	  $$SUDO apt-get install -y -q --no-install-recommends postgresql; }
 
-test: bytecode chromium postgresql
+# The benchmarks (and their tests) time commands under GNU time for CPU and peak RSS.
+gnutime:
+	@[ -x /usr/bin/time ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends time; }
+
+test: bytecode chromium postgresql gnutime
 	WSDOC_REQUIRE_BROWSER=1 WSDOC_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
 
-bench: bytecode postgresql
+bench: bytecode postgresql gnutime
 	$(PY) bench/run_all.py
 
 lint: $(STAMP)

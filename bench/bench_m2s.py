@@ -35,6 +35,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -135,21 +136,35 @@ def run_measured(command: list[str], budget: float, cwd: Path) -> dict[str, Any]
         proc = subprocess.Popen([TIME, "-f", "%U %S %M", "-o", str(report), *command],
                                 cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
+        # A blocking wait, and a timer for the budget: Popen.wait(timeout) polls, sleeping
+        # up to 50 ms between looks, which added 25 ms a command on average (5 % of a
+        # 10,000-flow wsdoc run) and rounded every time up to a 50 ms step.
+        killed = threading.Event()
+        watchdog = threading.Timer(budget, _kill_group, (proc.pid, killed))
+        watchdog.start()
         try:
-            proc.wait(budget)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            return {"status": f"over budget: killed after {budget:g} s",
-                    "seconds": round(time.perf_counter() - started, 2)}
+        finally:
+            watchdog.cancel()
     seconds = time.perf_counter() - started
+    if killed.is_set():
+        return {"status": f"over budget: killed after {budget:g} s",
+                "seconds": round(seconds, 2)}
     if proc.returncode != 0:
         raise RuntimeError(f"{command[0]} exited {proc.returncode}: {report.read_text()}")
     user, system, max_rss_kb = report.read_text().split()[-3:]
-    return {"status": "ok", "seconds": round(seconds, 2),
+    return {"status": "ok", "seconds": round(seconds, 3),
             "cpu_seconds": round(float(user) + float(system), 2),
             "peak_rss_mb": round(int(max_rss_kb) / 1024, 1),
             "stdout": output.read_text(errors="replace")}
+
+
+def _kill_group(pid: int, killed: threading.Event) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:  # it ended as the budget ran out
+        return
+    killed.set()
 
 
 # -- the tools -----------------------------------------------------------------------------
