@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import IO, Any, Final
 
 from docgen.capture import tnetstring
-from docgen.capture.snapshot import FlowSnapshot
+from docgen.capture.snapshot import HTTP2, FlowSnapshot, authority_host, host_authority
 
 READ_SIZE = 1 << 20  # buffer of a flow file read by record_spans (seeks inside it cost nothing)
 MAX_DIGITS: Final = tnetstring.MAX_DIGITS
 CURRENT_VERSION: Final = 21  # mitmproxy 11's FLOW_FORMAT_VERSION; others are migrated first
-HTTP2: Final = (b"HTTP/2.0", b"HTTP/3")
 
 
 class FlowFileError(ValueError):
@@ -147,30 +145,11 @@ def _fields(items: list[list[bytes]]) -> tuple[tuple[bytes, bytes], ...]:
 
 
 def pretty_host(req: dict[str, Any]) -> str:
-    """mitmproxy's `Request.pretty_host`: the Host header (HTTP/1) or :authority (HTTP/2
-    and 3) without its port, else the connection's host."""
-    authority = None
-    if _bytes(req["http_version"]) in HTTP2:
-        authority = _authority(_bytes(req["authority"])) or None
-    if authority is None:
-        hosts = [_text(value) for name, value in req["headers"] if name.lower() == b"host"]
-        authority = ", ".join(hosts) if hosts else None  # mitmproxy folds repeats
-    if not authority:
+    """mitmproxy's `Request.pretty_host` of a request's state."""
+    version = _bytes(req["http_version"])
+    found = host_authority(version, _bytes(req["authority"]) if version in HTTP2 else b"",
+                           req["headers"])
+    if not found:
         host = req["host"]
         return host.decode("idna", "strict") if isinstance(host, bytes) else str(host)
-    return _authority_host(authority)
-
-
-@lru_cache(maxsize=1024)
-def _authority_host(authority: str) -> str:
-    # A capture names a few hosts thousands of times; mitmproxy's parse validates each.
-    from mitmproxy.net.http import url
-
-    return url.parse_authority(authority, check=False)[0]
-
-
-def _authority(raw: bytes) -> str:
-    try:
-        return raw.decode("idna")
-    except UnicodeError:
-        return raw.decode("utf8", "surrogateescape")
+    return authority_host(found)
