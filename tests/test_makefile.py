@@ -70,3 +70,13 @@ def test_chromium_is_installed_without_recommends() -> None:
     recipe = subprocess.run(["make", "-n", "-B", "chromium"], cwd=ROOT, capture_output=True,
                             text=True, timeout=60, check=True).stdout
     assert "apt-get install -y -q --no-install-recommends chromium" in recipe
+
+
+def test_gnu_time_is_installed_for_the_tests_and_the_benchmarks() -> None:
+    recipe = subprocess.run(["make", "-n", "-B", "gnutime"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=True).stdout
+    assert "apt-get install -y -q --no-install-recommends time" in recipe
+    for target in ("test", "bench"):
+        rule = next(line for line in (ROOT / "Makefile").read_text().splitlines()
+                    if line.startswith(f"{target}:"))
+        assert "gnutime" in rule.split()
