@@ -25,6 +25,7 @@ from docgen.capture.record import Body, Exchange, Pairs
 
 CHUNK: Final = 256  # compressed bytes fed per step, so one step's output stays small
 HTTP2: Final = (b"HTTP/2.0", b"HTTP/3")
+MAX_REMEMBERED_AUTHORITY: Final = 300  # a DNS name (253) and a port; longer: parsed each time
 
 
 class BodyTooLarge(Exception):
@@ -128,10 +129,20 @@ def host_authority(http_version: bytes, authority: bytes, fields: Any) -> str | 
     return found
 
 
-@lru_cache(maxsize=1024)
 def authority_host(authority: str) -> str:
     """The host of a Host header or :authority, as `Request.pretty_host` has it."""
+    if len(authority) > MAX_REMEMBERED_AUTHORITY:  # a client's junk is not kept
+        return _parsed_host(authority)
+    return _remembered_host(authority)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_host(authority: str) -> str:
     # Traffic names a few hosts thousands of times; mitmproxy's parse validates each.
+    return _parsed_host(authority)
+
+
+def _parsed_host(authority: str) -> str:
     return url.parse_authority(authority, check=False)[0]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import brotli
 import pytest
 from mitmproxy import exceptions, http, io
+from mitmproxy.net.http import url
 from mitmproxy.test import tflow
 
 from docgen.capture.snapshot import (
@@ -118,3 +119,14 @@ def test_the_host_is_mitmproxys_pretty_host_on_its_test_flows() -> None:
         flow = tflow.tflow(resp=True)
         flow.request = request
         assert snapshot(flow).host == request.pretty_host
+
+
+def test_long_host_headers_are_parsed_each_time_not_remembered() -> None:
+    from docgen.capture import snapshot as module
+
+    long_host = "a" * 5000 + ".example:8080"  # not a valid host: mitmproxy keeps it whole
+    before = module._remembered_host.cache_info()
+    assert module.authority_host(long_host) == url.parse_authority(long_host, False)[0]
+    assert module._remembered_host.cache_info() == before  # not even looked up
+    assert module.authority_host("short-and-new.example:8080") == "short-and-new.example"
+    assert module._remembered_host.cache_info().misses == before.misses + 1
