@@ -10,13 +10,8 @@ from mitmproxy import exceptions, http, io
 from mitmproxy.net.http import url
 from mitmproxy.test import tflow
 
-from docgen.capture.snapshot import (
-    BodyTooLarge,
-    MessageSnapshot,
-    decode_bounded,
-    snapshot,
-    to_body,
-)
+from docgen.capture import snapshot as snapshots
+from docgen.capture.snapshot import BodyTooLarge, MessageSnapshot, decode_bounded, to_body
 
 
 def message(
@@ -103,30 +98,30 @@ CRAFTED = [
 ]
 
 
+def snapshot_host(request: http.Request) -> str:
+    flow = tflow.tflow(resp=True)
+    flow.request = request
+    return snapshots.snapshot(flow).host
+
+
 @pytest.mark.parametrize("version,headers,authority", CRAFTED)
 def test_the_host_is_mitmproxys_pretty_host(version: str, headers: list[tuple[bytes, bytes]],
                                             authority: bytes) -> None:
     request = crafted_request(version, headers, authority)
-    flow = tflow.tflow(resp=True)
-    flow.request = request
-    assert snapshot(flow).host == request.pretty_host
+    assert snapshot_host(request) == request.pretty_host
 
 
 def test_the_host_is_mitmproxys_pretty_host_on_its_test_flows() -> None:
     requests = fixture_requests()
     assert len(requests) > 20
     for request in requests:
-        flow = tflow.tflow(resp=True)
-        flow.request = request
-        assert snapshot(flow).host == request.pretty_host
+        assert snapshot_host(request) == request.pretty_host
 
 
 def test_long_host_headers_are_parsed_each_time_not_remembered() -> None:
-    from docgen.capture import snapshot as module
-
     long_host = "a" * 5000 + ".example:8080"  # not a valid host: mitmproxy keeps it whole
-    before = module._remembered_host.cache_info()
-    assert module.authority_host(long_host) == url.parse_authority(long_host, False)[0]
-    assert module._remembered_host.cache_info() == before  # not even looked up
-    assert module.authority_host("short-and-new.example:8080") == "short-and-new.example"
-    assert module._remembered_host.cache_info().misses == before.misses + 1
+    before = snapshots._remembered_host.cache_info()
+    assert snapshots.authority_host(long_host) == url.parse_authority(long_host, False)[0]
+    assert snapshots._remembered_host.cache_info() == before  # not even looked up
+    assert snapshots.authority_host("short-and-new.example:8080") == "short-and-new.example"
+    assert snapshots._remembered_host.cache_info().misses == before.misses + 1
