@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Final
 
 from docgen.capture import tnetstring
-from docgen.capture.snapshot import HTTP2, FlowSnapshot, authority_host, host_authority
+from docgen.capture.snapshot import FlowSnapshot, authority_host, host_authority
 
 READ_SIZE = 1 << 20  # buffer of a flow file read by record_spans (seeks inside it cost nothing)
 MAX_DIGITS: Final = tnetstring.MAX_DIGITS
@@ -146,8 +146,8 @@ def _fields(items: list[list[bytes]]) -> tuple[tuple[bytes, bytes], ...]:
 
 def pretty_host(req: dict[str, Any]) -> str:
     """mitmproxy's `Request.pretty_host` of a request's state."""
-    version = _bytes(req["http_version"])
-    found = host_authority(version, _bytes(req["authority"]) if version in HTTP2 else b"",
+    # host_authority reads :authority only for HTTP/2 and 3, whose states always carry it
+    found = host_authority(_bytes(req["http_version"]), _bytes(req.get("authority") or b""),
                            req["headers"])
     if not found:
         host = req["host"]
